@@ -1,0 +1,78 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as docker from "@pulumi/docker";
+import { ContainerModel } from "../../model/types";
+
+export interface DockerServiceArgs {
+  readonly container: ContainerModel;
+  readonly provider: docker.Provider;
+  readonly network: docker.Network;
+  /** The host's pulled image for this container. */
+  readonly image: docker.RemoteImage;
+  /** Env entries, `NAME=value`, secrets already resolved and marked secret. */
+  readonly envs: pulumi.Input<pulumi.Input<string>[]>;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+function seconds(n: number): string {
+  return `${n}s`;
+}
+
+/**
+ * One container: the pinned image its host pulled, named volumes (protected when the
+ * service is stateful), limits, health check, restart policy, user and the shared mount.
+ */
+export class DockerService extends pulumi.ComponentResource {
+  public readonly container: docker.Container;
+
+  constructor(name: string, args: DockerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("parity:docker:DockerService", name, {}, opts);
+    const c = args.container;
+    const childOpts = { parent: this, provider: args.provider };
+
+    const volumes = c.volumes.map(
+      (v) =>
+        new docker.Volume(
+          `${name}-${v.name}`,
+          { name: `${c.name}-${v.name}`, labels: [{ label: "managed-by", value: "parity" }] },
+          // A stateful volume outlives any plan: protect blocks deletion, retainOnDelete keeps the data if the protection is lifted.
+          { ...childOpts, protect: c.stateful, retainOnDelete: c.stateful },
+        ),
+    );
+
+    this.container = new docker.Container(
+      `${name}-container`,
+      {
+        name: c.name,
+        image: args.image.imageId,
+        ...(c.command ? { command: [...c.command] } : {}),
+        envs: args.envs,
+        restart: c.restart,
+        memory: c.limits.memoryMb,
+        cpus: String(c.limits.cpus),
+        ...(c.user ? { user: c.user } : {}),
+        readOnly: c.readOnlyRootFs,
+        ...(c.readOnlyRootFs ? { tmpfs: { "/tmp": "rw,noexec,nosuid,size=64m" } } : {}),
+        ports: c.ports.filter((p) => p.host !== undefined).map((p) => ({ internal: p.container, external: p.host!, protocol: "tcp" })),
+        networksAdvanced: [{ name: args.network.name, aliases: [c.name] }],
+        volumes: volumes.map((vol, i) => ({ volumeName: vol.name, containerPath: c.volumes[i]!.path })),
+        mounts: c.sharedMount ? [{ type: "bind", source: c.sharedMount.source, target: c.sharedMount.target, readOnly: false }] : [],
+        ...(c.healthcheck
+          ? {
+              healthcheck: {
+                tests: [...c.healthcheck.test],
+                interval: seconds(c.healthcheck.intervalSeconds),
+                timeout: seconds(c.healthcheck.timeoutSeconds),
+                retries: c.healthcheck.retries,
+                startPeriod: seconds(c.healthcheck.startPeriodSeconds),
+              },
+            }
+          : {}),
+        labels: Object.entries(args.labels).map(([label, value]) => ({ label, value })),
+        logDriver: "json-file",
+        mustRun: true,
+      },
+      { ...childOpts, dependsOn: volumes, deleteBeforeReplace: true },
+    );
+    this.registerOutputs({ name: this.container.name });
+  }
+}

@@ -1,0 +1,20 @@
+import { Problem } from "../problems";
+import { StackConfig } from "../schema/stack";
+
+/** Keys a target needs, and keys it would otherwise ignore silently. */
+export function checkTarget(cfg: StackConfig, raw: Record<string, unknown>): Problem[] {
+  const out: Problem[] = [];
+  if (cfg.target === "proxmox") {
+    if (raw["proxmox"] === undefined) out.push({ path: "parity:proxmox", problem: "missing required key for target 'proxmox'", allowed: "a map with endpoint, nodes, template, network, ssh" });
+    if (cfg.hosts.length === 0) out.push({ path: "parity:hosts", problem: "target 'proxmox' needs at least one host", allowed: "a list of LXC hosts" });
+    cfg.hosts.forEach((h, i) => {
+      const runsContainers = cfg.services.some((s) => s.host === h.name) || cfg.workers.some((w) => w.hosts.includes(h.name));
+      if (runsContainers && !h.docker)
+        out.push({ path: `parity:hosts[${i}].docker`, problem: `host '${h.name}' runs containers but docker is false`, allowed: "true on every host that runs services or workers" });
+    });
+  } else {
+    for (const key of ["proxmox", "hosts"] as const)
+      if (raw[key] !== undefined) out.push({ path: `parity:${key}`, problem: `is only used by target 'proxmox', this stack's target is '${cfg.target}'`, allowed: "remove it, or set parity:target: proxmox" });
+  }
+  return out;
+}

@@ -1,0 +1,99 @@
+import { z } from "zod";
+import { absolutePath, dnsLabel, ipv4, ipv4Cidr, memoryMb, secretName } from "./primitives";
+
+/** A physical Proxmox VE node, with the capacity the contract checks guests against. */
+export const proxmoxNode = z.strictObject({
+  name: dnsLabel,
+  /** Address Parity uses to SSH to the node itself (NFS export, storage registration). */
+  address: ipv4,
+  cores: z.number().int().min(1),
+  memoryMb,
+});
+
+/** The Debian 12 container template, pinned by URL and checksum so every node gets the same bytes. */
+export const containerTemplate = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }),
+  fileName: z.string().regex(/^[A-Za-z0-9._-]+\.tar\.(zst|gz|xz)$/, {
+    message: "must be a template file name ending in .tar.zst, .tar.gz or .tar.xz",
+  }),
+  /** Recommended: the digest from Proxmox's aplinfo index; without it only the file name pins the version. */
+  checksum: z.string().regex(/^[a-f0-9]{64}$|^[a-f0-9]{128}$/, { message: "must be a sha256 or sha512 hex digest" }).optional(),
+  checksumAlgorithm: z.enum(["sha256", "sha512"]).default("sha512"),
+  /** Proxmox storage with `vztmpl` content on every node that hosts a guest. */
+  datastore: z.string().min(1).default("local"),
+});
+
+export const proxmoxSettings = z.strictObject({
+  /** API endpoint, e.g. https://192.168.1.10:8006/. Credentials come from the environment, never from here. */
+  endpoint: z.url({ protocol: /^https$/ }),
+  /** Accept the node's self-signed certificate. */
+  insecure: z.boolean().default(false),
+  nodes: z.array(proxmoxNode).min(1),
+  template: containerTemplate,
+  network: z.strictObject({
+    bridge: z.string().min(1).default("vmbr0"),
+    gateway: ipv4,
+    dnsServers: z.array(ipv4).default([]),
+    /** The LAN the guests live on; static addresses and the gateway must be inside it. */
+    subnet: ipv4Cidr,
+  }),
+  /** Default storage for guest root disks. */
+  datastore: z.string().min(1).default("local-lvm"),
+  ssh: z
+    .strictObject({
+      user: z.string().min(1).default("root"),
+      /** Secret holding an SSH private key; without it the SSH agent (SSH_AUTH_SOCK) is used. */
+      privateKeySecret: secretName.optional(),
+      /** Public keys installed in every guest's root account. */
+      authorizedKeys: z.array(z.string().regex(/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+) [A-Za-z0-9+/=]+( .*)?$/, {
+        message: "must be an OpenSSH public key line (ssh-ed25519/ssh-rsa/ecdsa-…)",
+      })).min(1),
+    }),
+});
+
+export const hostNetwork = z.union([
+  z.strictObject({ dhcp: z.literal(true), mac: z.string().regex(/^([0-9A-F]{2}:){5}[0-9A-F]{2}$/, { message: "must be an uppercase MAC such as BC:24:11:00:00:01" }).optional() }),
+  z.strictObject({ ipv4: ipv4Cidr, mac: z.string().regex(/^([0-9A-F]{2}:){5}[0-9A-F]{2}$/, { message: "must be an uppercase MAC such as BC:24:11:00:00:01" }).optional() }),
+]);
+
+/** One LXC guest. */
+export const lxcHost = z.strictObject({
+  /** Logical name used by services (`host: core`). */
+  name: dnsLabel,
+  node: dnsLabel,
+  /** Fixed VMID; fixed VMIDs are replaced delete-first because Proxmox will not hold two. */
+  vmid: z.number().int().min(100).max(999999999),
+  hostname: dnsLabel,
+  /** DNS label under `parity:domain` other hosts use for this guest; defaults to `hostname`. */
+  dnsName: dnsLabel.optional(),
+  cores: z.number().int().min(1),
+  memoryMb,
+  swapMb: z.number().int().min(0).default(512),
+  diskGb: z.number().int().min(4),
+  datastore: z.string().min(1).optional(),
+  network: hostNetwork,
+  /** Runs a Docker engine: gets `nesting` and `keyctl`, nothing else does. */
+  docker: z.boolean().default(false),
+  /** Holds data: `protect` in Pulumi and Proxmox protection, so no plan can destroy it silently. */
+  stateful: z.boolean().default(false),
+  /** Boot order on the node (lower first). Consumers still retry: Proxmox has no cross-node order. */
+  startOrder: z.number().int().min(1).max(1000),
+  tags: z.array(dnsLabel).default([]),
+});
+
+export const sharedStorage = z.strictObject({
+  /** Proxmox storage ID registered on the consuming nodes. */
+  name: dnsLabel,
+  /** Proxmox node that exports the directory over NFS (never an unprivileged LXC: it cannot run nfsd). */
+  serverNode: dnsLabel,
+  exportPath: absolutePath.default("/srv/ktrdr-shared"),
+  /** Path inside every LXC (a bind mount point). */
+  guestPath: absolutePath.default("/mnt/ktrdr-shared"),
+  /** Path inside containers. */
+  containerPath: absolutePath.default("/mnt/shared"),
+  /** Host UID/GID that owns the export; 100000 is root of an unprivileged LXC with Proxmox's default idmap. */
+  ownerUid: z.number().int().min(0).default(101000),
+  ownerGid: z.number().int().min(0).default(101000),
+  /** Hosts (by name) that mount it. */
+  hosts: z.array(dnsLabel).min(1),
+});

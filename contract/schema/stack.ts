@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { dnsLabel, dnsName, secretName } from "./primitives";
+import { lxcHost, proxmoxSettings, sharedStorage } from "./proxmox";
+import { service, workerPool } from "./services";
+
+export const targets = ["proxmox", "azure", "docker"] as const;
+
+/** How a secret's value is obtained. Values never live in a stack file. */
+export const secretSource = z.union([
+  /** Generated once by @pulumi/random and kept only in the encrypted state. */
+  z.strictObject({ generate: z.strictObject({ length: z.number().int().min(16).max(256).default(32), special: z.boolean().default(false) }) }),
+  /** Read from an environment variable at deploy time, e.g. injected by `op run` from 1Password. */
+  z.strictObject({ env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { message: "must be an environment variable name" }) }),
+]);
+
+export const registry = z.strictObject({
+  server: dnsName,
+  username: z.string().min(1),
+  passwordSecret: secretName,
+});
+
+/**
+ * The whole stack contract. Keys are the `parity:` config keys without the namespace.
+ * One schema for every target: a target ignores nothing silently — keys it cannot use are errors.
+ */
+export const stackConfig = z.strictObject({
+  target: z.enum(targets),
+  /** Value of ENVIRONMENT for every service. */
+  environment: dnsLabel,
+  domain: dnsName,
+  logLevel: z.enum(["DEBUG", "INFO", "WARNING", "ERROR"]).default("INFO"),
+  proxmox: proxmoxSettings.optional(),
+  hosts: z.array(lxcHost).default([]),
+  sharedStorage: sharedStorage.optional(),
+  registries: z.array(registry).default([]),
+  images: z.record(dnsLabel, z.string()),
+  secrets: z.record(secretName, secretSource).default({}),
+  services: z.array(service).default([]),
+  workers: z.array(workerPool).default([]),
+});
+
+export type StackConfig = z.infer<typeof stackConfig>;
+export type LxcHostConfig = z.infer<typeof lxcHost>;
+export type ServiceConfig = z.infer<typeof service>;
+export type WorkerPoolConfig = z.infer<typeof workerPool>;
+export type SecretSource = z.infer<typeof secretSource>;
+export type Target = (typeof targets)[number];

@@ -1,0 +1,8 @@
+/** Unit suite: pure functions and stacks under Pulumi mocks. Runs anywhere Node runs. */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/tests"],
+  testMatch: ["**/tests/unit/**/*.test.ts"],
+  transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }] },
+  testTimeout: 30000,
+};

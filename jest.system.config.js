@@ -1,0 +1,12 @@
+/**
+ * System suite: real Debian servers on this machine. Needs a Debian 12 host and root;
+ * `scripts/install-system-deps.sh` installs what it needs first.
+ */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/tests"],
+  testMatch: ["**/tests/system/**/*.test.ts"],
+  transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }] },
+  testTimeout: 600000,
+  maxWorkers: 1,
+};

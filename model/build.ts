@@ -1,0 +1,130 @@
+import { StackConfig, ServiceConfig, WorkerPoolConfig } from "../contract/schema/stack";
+import { parseImageRef } from "../contract/checks/images";
+import { plainValue, resolveTemplate, ResolveContext } from "./env";
+import { ContainerModel, HostModel, PlatformModel, SharedStorageModel } from "./types";
+import { workerInstanceName, workerSlots } from "./workerSlots";
+
+/**
+ * Derives the platform model from a validated config. Pure: same config, same model.
+ *
+ * Addressing rule (proxmox and any multi-host target): a container reaches a service on its
+ * own host by the service's name on the host's Docker network (`DB_HOST=db`) and its container
+ * port; a service on another host by that service's FQDN and published host port.
+ * Single-host targets (docker) use names and container ports throughout.
+ */
+export function buildModel(cfg: StackConfig, stack: string): PlatformModel {
+  const multiHost = cfg.target === "proxmox";
+  const hosts = cfg.hosts.map((h) => buildHost(cfg, h));
+  const hostByName = new Map(hosts.map((h) => [h.name, h]));
+  const services = new Map(cfg.services.map((s) => [s.name, s]));
+  const fqdn = (label: string) => `${label}.${cfg.domain}`;
+  const serviceFqdn = (s: ServiceConfig) => (s.dnsName ? fqdn(s.dnsName) : hostByName.get(s.host)?.fqdn ?? s.name);
+
+  const reachFrom = (fromHost: string) => (name: string) => {
+    const s = services.get(name)!;
+    const port = s.ports[0];
+    if (!multiHost || s.host === fromHost) return { host: s.name, ...(port ? { port: port.container } : {}) };
+    return { host: serviceFqdn(s), ...(port?.host !== undefined ? { port: port.host } : {}) };
+  };
+  const stackCtx = { environment: cfg.environment, domain: cfg.domain, logLevel: cfg.logLevel, name: stack };
+
+  const containers: ContainerModel[] = [];
+  for (const s of cfg.services) {
+    const published = s.ports[0]?.host ?? s.ports[0]?.container;
+    const publicHost = multiHost ? serviceFqdn(s) : s.name;
+    const ctx: ResolveContext = { stack: stackCtx, self: { name: s.name, host: publicHost, ...(published !== undefined ? { port: published } : {}) }, ...sharedCtx(cfg, s), reach: reachFrom(s.host) };
+    containers.push(buildContainer(cfg, s, { name: s.name, kind: "service", host: s.host, ports: s.ports, volumes: s.volumes, stateful: s.stateful, ctx, ...(published !== undefined ? { publicUrl: `http://${publicHost}:${published}` } : {}) }));
+  }
+  for (const w of cfg.workers) {
+    for (const slot of workerSlots(w, Math.max(0, w.replicas))) {
+      const name = workerInstanceName(w.name, slot.replica);
+      const publicHost = multiHost ? hostByName.get(slot.host)?.fqdn ?? slot.host : name;
+      const ctx: ResolveContext = { stack: stackCtx, self: { name, host: publicHost, port: slot.port, replica: slot.replica }, ...sharedCtx(cfg, w), reach: reachFrom(slot.host) };
+      containers.push(
+        buildContainer(cfg, w, {
+          name, kind: "worker", pool: w.name, replica: slot.replica, host: multiHost ? slot.host : "local",
+          ports: [{ container: slot.port, host: slot.port }], volumes: [], stateful: false, ctx, publicUrl: `http://${publicHost}:${slot.port}`,
+        }),
+      );
+    }
+  }
+
+  const dnsRecords = [
+    ...hosts.map((h) => ({ fqdn: h.fqdn, host: h.name, address: h.network.kind === "static" ? h.network.ipv4Cidr.split("/")[0]! : "(DHCP reservation)" })),
+    ...cfg.services.filter((s) => s.dnsName).map((s) => {
+      const h = hostByName.get(s.host);
+      return { fqdn: fqdn(s.dnsName!), host: s.host, address: h && h.network.kind === "static" ? h.network.ipv4Cidr.split("/")[0]! : "(DHCP reservation)" };
+    }),
+  ];
+
+  return {
+    stack, target: cfg.target, environment: cfg.environment, domain: cfg.domain, logLevel: cfg.logLevel,
+    ...(cfg.proxmox ? { proxmox: { ...cfg.proxmox, ssh: { ...cfg.proxmox.ssh } } } : {}),
+    hosts,
+    ...(cfg.sharedStorage ? { sharedStorage: buildSharedStorage(cfg, hosts) } : {}),
+    registries: cfg.registries,
+    secrets: cfg.secrets,
+    containers,
+    dnsRecords,
+  };
+}
+
+function sharedCtx(cfg: StackConfig, c: ServiceConfig | WorkerPoolConfig): { sharedPath?: string } {
+  return c.sharedStorage && cfg.sharedStorage ? { sharedPath: cfg.sharedStorage.containerPath } : {};
+}
+
+interface InstanceFields {
+  name: string; kind: "service" | "worker"; pool?: string; replica?: number; host: string;
+  ports: ContainerModel["ports"]; volumes: ContainerModel["volumes"]; stateful: boolean; ctx: ResolveContext; publicUrl?: string;
+}
+
+function buildContainer(cfg: StackConfig, c: ServiceConfig | WorkerPoolConfig, f: InstanceFields): ContainerModel {
+  const ref = cfg.images[c.image]!;
+  const registry = parseImageRef(ref).registry;
+  const env = Object.fromEntries(Object.entries(c.env).map(([k, v]) => [k, resolveTemplate(v, f.ctx)]));
+  const plain = (t: string) => plainValue(resolveTemplate(t, f.ctx));
+  return {
+    name: f.name, kind: f.kind, ...(f.pool ? { pool: f.pool, replica: f.replica! } : {}), host: f.host,
+    image: { key: c.image, ref, ...(registry ? { registry } : {}) },
+    ...(c.command ? { command: c.command.map(plain) } : {}),
+    env, ports: f.ports, volumes: f.volumes, stateful: f.stateful, limits: c.limits,
+    ...(c.healthcheck ? { healthcheck: { ...c.healthcheck, test: c.healthcheck.test.map(plain) } } : {}),
+    restart: c.restart, ...(c.user ? { user: c.user } : {}), readOnlyRootFs: c.readOnlyRootFs,
+    ...(c.sharedStorage && cfg.sharedStorage ? { sharedMount: { source: cfg.sharedStorage.guestPath, target: cfg.sharedStorage.containerPath } } : {}),
+    ...(f.publicUrl ? { publicUrl: f.publicUrl } : {}),
+  };
+}
+
+function buildHost(cfg: StackConfig, h: StackConfig["hosts"][number]): HostModel {
+  const fqdn = `${h.dnsName ?? h.hostname}.${cfg.domain}`;
+  const network: HostModel["network"] = "ipv4" in h.network
+    ? { kind: "static", ipv4Cidr: h.network.ipv4, ...(h.network.mac ? { mac: h.network.mac } : {}) }
+    : { kind: "dhcp", ...(h.network.mac ? { mac: h.network.mac } : {}) };
+  const storage = cfg.sharedStorage;
+  const mounts = storage?.hosts.includes(h.name);
+  return {
+    name: h.name, node: h.node, vmid: h.vmid, hostname: h.hostname, fqdn,
+    sshAddress: network.kind === "static" ? network.ipv4Cidr.split("/")[0]! : fqdn,
+    network, cores: h.cores, memoryMb: h.memoryMb, swapMb: h.swapMb, diskGb: h.diskGb,
+    datastore: h.datastore ?? cfg.proxmox?.datastore ?? "local-lvm",
+    docker: h.docker, stateful: h.stateful, startOrder: h.startOrder, tags: h.tags,
+    ...(storage && mounts
+      ? { sharedMount: { nodePath: h.node === storage.serverNode ? storage.exportPath : `/mnt/pve/${storage.name}`, guestPath: storage.guestPath } }
+      : {}),
+  };
+}
+
+function buildSharedStorage(cfg: StackConfig, hosts: readonly HostModel[]): SharedStorageModel {
+  const s = cfg.sharedStorage!;
+  const nodes = cfg.proxmox?.nodes ?? [];
+  const server = nodes.find((n) => n.name === s.serverNode);
+  const clientNames = [...new Set(hosts.filter((h) => s.hosts.includes(h.name) && h.node !== s.serverNode).map((h) => h.node))];
+  return {
+    name: s.name, serverNode: s.serverNode, serverAddress: server?.address ?? "",
+    exportPath: s.exportPath, guestPath: s.guestPath, containerPath: s.containerPath,
+    ownerUid: s.ownerUid, ownerGid: s.ownerGid,
+    clientNodes: clientNames.map((n) => ({ name: n, address: nodes.find((x) => x.name === n)?.address ?? "" })),
+    clientMountPath: `/mnt/pve/${s.name}`,
+    hosts: s.hosts,
+  };
+}

@@ -1,0 +1,107 @@
+import { SecretSource, Target } from "../contract/schema/stack";
+
+/**
+ * The platform model: pure data derived from a validated stack config. Targets read only
+ * this; nothing here knows about Pulumi.
+ */
+export interface PlatformModel {
+  readonly stack: string;
+  readonly target: Target;
+  readonly environment: string;
+  readonly domain: string;
+  readonly logLevel: string;
+  readonly proxmox?: ProxmoxModel;
+  readonly hosts: readonly HostModel[];
+  readonly sharedStorage?: SharedStorageModel;
+  readonly registries: readonly RegistryModel[];
+  readonly secrets: Readonly<Record<string, SecretSource>>;
+  readonly containers: readonly ContainerModel[];
+  /** Names users must publish in DNS, and the guest address each points at. */
+  readonly dnsRecords: readonly { readonly fqdn: string; readonly host: string; readonly address: string }[];
+}
+
+export interface ProxmoxModel {
+  readonly endpoint: string;
+  readonly insecure: boolean;
+  readonly nodes: readonly { readonly name: string; readonly address: string; readonly cores: number; readonly memoryMb: number }[];
+  readonly template: { readonly url: string; readonly fileName: string; readonly checksum?: string; readonly checksumAlgorithm: "sha256" | "sha512"; readonly datastore: string };
+  readonly network: { readonly bridge: string; readonly gateway: string; readonly dnsServers: readonly string[]; readonly subnet: string };
+  readonly ssh: { readonly user: string; readonly privateKeySecret?: string; readonly authorizedKeys: readonly string[] };
+}
+
+export interface HostModel {
+  readonly name: string;
+  readonly node: string;
+  readonly vmid: number;
+  readonly hostname: string;
+  /** `<dnsName>.<domain>`. */
+  readonly fqdn: string;
+  /** Where Parity connects over SSH: the static address, or the FQDN for DHCP guests (never a polled address). */
+  readonly sshAddress: string;
+  readonly network: { readonly kind: "static"; readonly ipv4Cidr: string; readonly mac?: string } | { readonly kind: "dhcp"; readonly mac?: string };
+  readonly cores: number;
+  readonly memoryMb: number;
+  readonly swapMb: number;
+  readonly diskGb: number;
+  readonly datastore: string;
+  readonly docker: boolean;
+  readonly stateful: boolean;
+  readonly startOrder: number;
+  readonly tags: readonly string[];
+  /** Bind mount of the shared storage into this guest, when it uses it. */
+  readonly sharedMount?: { readonly nodePath: string; readonly guestPath: string };
+}
+
+export interface SharedStorageModel {
+  readonly name: string;
+  readonly serverNode: string;
+  readonly serverAddress: string;
+  readonly exportPath: string;
+  readonly guestPath: string;
+  readonly containerPath: string;
+  readonly ownerUid: number;
+  readonly ownerGid: number;
+  /** Nodes other than the server that mount the export (as Proxmox NFS storage). */
+  readonly clientNodes: readonly { readonly name: string; readonly address: string }[];
+  /** Where the export appears on a client node: Proxmox mounts NFS storage at /mnt/pve/<id>. */
+  readonly clientMountPath: string;
+  readonly hosts: readonly string[];
+}
+
+export interface RegistryModel {
+  readonly server: string;
+  readonly username: string;
+  readonly passwordSecret: string;
+}
+
+/** A value's pieces: literal text and secret references, in order. */
+export type ValuePart = string | { readonly secret: string };
+
+export interface EnvValue {
+  readonly parts: readonly ValuePart[];
+  /** True when any part is a secret: the whole value is then secret. */
+  readonly secret: boolean;
+}
+
+export interface ContainerModel {
+  /** Container name and Docker DNS name on its host. */
+  readonly name: string;
+  readonly kind: "service" | "worker";
+  readonly pool?: string;
+  readonly replica?: number;
+  readonly host: string;
+  readonly image: { readonly key: string; readonly ref: string; readonly registry?: string };
+  readonly command?: readonly string[];
+  readonly env: Readonly<Record<string, EnvValue>>;
+  readonly ports: readonly { readonly container: number; readonly host?: number }[];
+  readonly volumes: readonly { readonly name: string; readonly path: string }[];
+  readonly stateful: boolean;
+  readonly limits: { readonly memoryMb: number; readonly cpus: number };
+  readonly healthcheck?: { readonly test: readonly string[]; readonly intervalSeconds: number; readonly timeoutSeconds: number; readonly retries: number; readonly startPeriodSeconds: number };
+  readonly restart: "always" | "unless-stopped" | "on-failure";
+  readonly user?: string;
+  readonly readOnlyRootFs: boolean;
+  readonly sharedMount?: { readonly source: string; readonly target: string };
+  /** Public address other hosts use: `<fqdn>:<port>`, when it publishes a port. */
+  readonly publicUrl?: string;
+}

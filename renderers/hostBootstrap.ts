@@ -1,0 +1,48 @@
+import { aptInstallSnippet } from "./aptInstall";
+import { ProvisionBundle } from "./bundle";
+
+export interface HostBootstrapSpec {
+  readonly hostname: string;
+  readonly fqdn: string;
+  /** Keys for root's authorized_keys. Managed here, not at LXC creation, so rotating one never replaces the guest. */
+  readonly authorizedKeys: readonly string[];
+  /** Shared storage path inside the guest, checked (not created: it is a bind mount from the node). */
+  readonly sharedPath?: string;
+  /** Base packages every guest gets. Default: ca-certificates, curl, gnupg. */
+  readonly packages?: readonly string[];
+}
+
+/** First step on every guest: base packages, SSH access policy, and a check of the shared mount. */
+export function renderHostBootstrap(spec: HostBootstrapSpec): ProvisionBundle {
+  const packages = spec.packages ?? ["ca-certificates", "curl", "gnupg"];
+  const sshdDropIn = `# Managed by Parity: key-only root login for automation.
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+`;
+  const script = `set -euo pipefail
+${aptInstallSnippet(packages)}
+
+if printf '%s' "$PARITY_CHANGED_FILES" | grep -qx /etc/ssh/sshd_config.d/50-parity.conf; then
+  sshd -t
+  systemctl reload ssh 2>/dev/null || systemctl reload sshd
+fi
+${spec.sharedPath ? `
+# The shared path is a Proxmox bind mount: if it is missing, the guest was created without it.
+if ! mountpoint -q ${spec.sharedPath} && [ ! -d ${spec.sharedPath} ]; then
+  echo "parity: shared storage ${spec.sharedPath} is not mounted in this guest" >&2
+  exit 1
+fi` : ""}
+echo "parity: ${spec.hostname} bootstrapped"
+`;
+  return {
+    name: "bootstrap",
+    files: [
+      { path: "/root/.ssh/authorized_keys", content: spec.authorizedKeys.join("\n") + "\n", mode: "0600" },
+      { path: "/etc/ssh/sshd_config.d/50-parity.conf", content: sshdDropIn, mode: "0644" },
+      { path: "/etc/parity/host", content: `hostname=${spec.hostname}\nfqdn=${spec.fqdn}\n`, mode: "0644" },
+    ],
+    script,
+    secretEnv: [],
+  };
+}

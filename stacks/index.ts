@@ -1,0 +1,24 @@
+import { PlatformModel } from "../model/types";
+import { DeployOptions, deployProxmox } from "./proxmox";
+
+/**
+ * The only place that maps a target to the components realizing it. The target comes from
+ * `parity:target`, never from the stack's name.
+ */
+export function deploy(model: PlatformModel, opts: DeployOptions): void {
+  switch (model.target) {
+    case "proxmox":
+      deployProxmox(model, opts);
+      return;
+    case "azure":
+    case "docker":
+      throw new TargetNotBuiltError(model.target);
+  }
+}
+
+export class TargetNotBuiltError extends Error {
+  constructor(readonly target: string) {
+    super(`parity:target '${target}' validates and plans its environment contract, but its components are not built yet; only 'proxmox' deploys today`);
+    this.name = "TargetNotBuiltError";
+  }
+}

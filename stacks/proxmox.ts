@@ -1,0 +1,130 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as proxmox from "@muhlba91/pulumi-proxmoxve";
+import { DockerHost } from "../components/docker/dockerHost";
+import { DockerService } from "../components/docker/dockerService";
+import { ContainerTemplate } from "../components/proxmox/containerTemplate";
+import { LxcHost } from "../components/proxmox/lxcHost";
+import { NfsSharedStorage } from "../components/proxmox/nfsSharedStorage";
+import { ProvisionStep, SshConnection } from "../components/remote/provisionStep";
+import { StackSecrets } from "../components/secrets/stackSecrets";
+import { HostModel, PlatformModel } from "../model/types";
+import { renderDockerEngine } from "../renderers/dockerEngine";
+import { renderHostBootstrap } from "../renderers/hostBootstrap";
+import { envEntries } from "./envEntries";
+
+export interface DeployOptions {
+  /** Environment for `{ env }` secrets (process.env in a real run). */
+  readonly environment: Readonly<Record<string, string | undefined>>;
+  readonly offlinePlan: boolean;
+}
+
+export interface ProxmoxDeployment {
+  readonly hosts: Record<string, LxcHost>;
+  readonly services: Record<string, DockerService>;
+}
+
+/**
+ * The homelab: LXC guests on Proxmox nodes, provisioned over SSH, running Docker services.
+ *
+ * Order: templates and shared storage → guests → bootstrap → Docker engine → per-host Docker
+ * provider and network → containers. Cross-node start order does not exist in Proxmox, so
+ * services retry their dependencies (restart policies and health checks), not the plan.
+ */
+export function deployProxmox(model: PlatformModel, opts: DeployOptions): ProxmoxDeployment {
+  const px = model.proxmox!;
+  const provider = new proxmox.Provider("proxmox", {
+    endpoint: px.endpoint,
+    insecure: px.insecure,
+    // Bind mounts and the keyctl feature need root@pam (ticket auth, not an API token), and the
+    // provider itself SSHes to nodes for what the API cannot do. Credentials come from
+    // PROXMOX_VE_USERNAME/PROXMOX_VE_PASSWORD (or PROXMOX_VE_API_TOKEN) in the environment.
+    ssh: { agent: true, username: px.ssh.user },
+  });
+  const secrets = new StackSecrets("secrets", { secrets: model.secrets, environment: opts.environment, placeholderForMissing: opts.offlinePlan });
+  const privateKey = px.ssh.privateKeySecret ? secrets.values[px.ssh.privateKeySecret] : undefined;
+  const connect = (host: string): SshConnection => ({
+    host,
+    user: px.ssh.user,
+    ...(privateKey ? { privateKey } : {}),
+    dialErrorLimit: 30,
+    perDialTimeout: 10,
+  });
+
+  const nodesWithGuests = [...new Set(model.hosts.map((h) => h.node))];
+  const templates = Object.fromEntries(
+    nodesWithGuests.map((node) => [
+      node,
+      new ContainerTemplate(`template-${node}`, { node, ...px.template }, { provider }),
+    ]),
+  );
+
+  let storageReady: pulumi.Resource[] = [];
+  if (model.sharedStorage) {
+    const nodeAddress = px.nodes.find((n) => n.name === model.sharedStorage!.serverNode)!.address;
+    const storage = new NfsSharedStorage(`shared-${model.sharedStorage.name}`, { storage: model.sharedStorage, serverConnection: connect(nodeAddress) }, { provider });
+    storageReady = storage.ready;
+  }
+
+  const hosts: Record<string, LxcHost> = {};
+  const dockerHosts: Record<string, DockerHost> = {};
+  for (const h of model.hosts) {
+    const lxc = new LxcHost(
+      h.name,
+      {
+        host: h,
+        templateFileId: templates[h.node]!.fileId,
+        bridge: px.network.bridge,
+        gateway: px.network.gateway,
+        dnsServers: px.network.dnsServers,
+        searchDomain: model.domain,
+        authorizedKeys: px.ssh.authorizedKeys,
+        stack: model.stack,
+      },
+      { provider, dependsOn: h.sharedMount ? storageReady : [] },
+    );
+    hosts[h.name] = lxc;
+    const bootstrap = new ProvisionStep(
+      `${h.name}-bootstrap`,
+      { connection: connect(h.sshAddress), bundle: renderHostBootstrap({ hostname: h.hostname, fqdn: h.fqdn, authorizedKeys: px.ssh.authorizedKeys, ...(h.sharedMount ? { sharedPath: h.sharedMount.guestPath } : {}) }) },
+      { dependsOn: [lxc] },
+    );
+    if (h.docker) dockerHosts[h.name] = dockerHost(model, h, secrets, connect, bootstrap);
+  }
+
+  const services: Record<string, DockerService> = {};
+  for (const c of model.containers) {
+    const dh = dockerHosts[c.host]!;
+    services[c.name] = new DockerService(
+      c.name,
+      {
+        container: c,
+        provider: dh.provider,
+        network: dh.network,
+        image: dh.image(c.image.key, c.image.ref),
+        envs: envEntries(c.env, secrets.values),
+        labels: { "managed-by": "parity", "parity.stack": model.stack, "parity.service": c.pool ?? c.name },
+      },
+      { dependsOn: [dh] },
+    );
+  }
+  return { hosts, services };
+}
+
+function dockerHost(
+  model: PlatformModel,
+  h: HostModel,
+  secrets: StackSecrets,
+  connect: (host: string) => SshConnection,
+  bootstrap: ProvisionStep,
+): DockerHost {
+  const engine = new ProvisionStep(`${h.name}-docker-engine`, { connection: connect(h.sshAddress), bundle: renderDockerEngine() }, { dependsOn: [bootstrap] });
+  return new DockerHost(
+    `${h.name}-docker`,
+    {
+      sshTarget: `${model.proxmox!.ssh.user}@${h.sshAddress}`,
+      registries: model.registries.map((r) => ({ server: r.server, username: r.username, password: secrets.values[r.passwordSecret]! })),
+      networkName: `parity-${model.stack}`,
+    },
+    { dependsOn: [engine] },
+  );
+}

@@ -1,0 +1,139 @@
+import * as pulumi from "@pulumi/pulumi";
+// The SDK's mock monitor: subclassed to record parents, options and secrets, and to reject
+// duplicate URNs, which the real engine refuses but the stock mocks accept.
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { mockOutputs } from "./mockOutputs";
+
+export const SECRET = "[secret]";
+
+export interface RecordedResource {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  /** Parent's name, or undefined for the stack itself. */
+  readonly parent?: string;
+  readonly parentType?: string;
+  readonly parentUrn?: string;
+  readonly custom: boolean;
+  /** Inputs as the engine would receive them, secrets replaced by "[secret]". */
+  readonly inputs: Record<string, unknown>;
+  /** Inputs with secret values unwrapped (tests only; never printed). */
+  readonly rawInputs: Record<string, unknown>;
+  /** Top-level input keys that held a secret anywhere inside. */
+  readonly secretInputs: readonly string[];
+  readonly protect: boolean;
+  readonly deleteBeforeReplace: boolean;
+  readonly retainOnDelete: boolean;
+  readonly ignoreChanges: readonly string[];
+  readonly additionalSecretOutputs: readonly string[];
+  /** URNs this resource waits for (explicit dependsOn, after component expansion). */
+  readonly dependencies: readonly string[];
+  readonly provider?: string;
+}
+
+function isSecretValue(v: unknown): v is { value: unknown } {
+  return typeof v === "object" && v !== null && (v as Record<string, unknown>)[specialSigKey] === specialSecretSig;
+}
+
+function walk(v: unknown, mask: boolean): { value: unknown; secret: boolean } {
+  if (isSecretValue(v)) return { value: mask ? SECRET : walk(v.value, false).value, secret: true };
+  if (Array.isArray(v)) {
+    const items = v.map((x) => walk(x, mask));
+    return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
+  }
+  if (v && typeof v === "object") {
+    const entries = Object.entries(v).map(([k, x]) => [k, walk(x, mask)] as const);
+    return { value: Object.fromEntries(entries.map(([k, r]) => [k, r.value])), secret: entries.some(([, r]) => r.secret) };
+  }
+  return { value: v, secret: false };
+}
+
+type Callback = (err: Error | null, res?: unknown) => void;
+
+class RecordingMonitor extends MockMonitor {
+  readonly recorded: RecordedResource[] = [];
+  private readonly byUrn = new Map<string, { type: string; name: string }>();
+  readonly duplicates: string[] = [];
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  override async registerResource(req: any, callback: Callback): Promise<void> {
+    const type: string = req.getType();
+    const name: string = req.getName();
+    const parentUrn: string = req.getParent();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const urn: string = (this as any).newUrn(parentUrn, type, name);
+    if (this.byUrn.has(urn)) {
+      this.duplicates.push(urn);
+      callback(new Error(`Duplicate resource URN '${urn}'; try giving it a unique name`));
+      return;
+    }
+    this.byUrn.set(urn, { type, name });
+    const raw = pulumi.runtime.deserializeProperties(req.getObject()) as Record<string, unknown>;
+    const masked = walk(raw, true).value as Record<string, unknown>;
+    const parent = parentUrn ? this.byUrn.get(parentUrn) : undefined;
+    this.recorded.push({
+      type,
+      name,
+      urn,
+      ...(parent ? { parent: parent.name, parentType: parent.type, parentUrn } : {}),
+      custom: req.getCustom(),
+      inputs: masked,
+      rawInputs: walk(raw, false).value as Record<string, unknown>,
+      secretInputs: Object.keys(raw).filter((k) => walk(raw[k], true).secret),
+      protect: req.getProtect() === true,
+      deleteBeforeReplace: req.getDeletebeforereplace(),
+      retainOnDelete: req.getRetainondelete() === true,
+      ignoreChanges: req.getIgnorechangesList(),
+      additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+      dependencies: req.getDependenciesList(),
+      ...(req.getProvider() ? { provider: String(req.getProvider()).split("::")[0] } : {}),
+    });
+    return super.registerResource(req, callback);
+  }
+}
+
+export interface ProgramRun {
+  readonly resources: readonly RecordedResource[];
+  readonly outputs: Record<string, unknown>;
+}
+
+export interface RunOptions {
+  readonly project: string;
+  readonly stack: string;
+  /** Config as the language host passes it: "parity:key" → string (JSON for objects). */
+  readonly config: Record<string, string>;
+  readonly secretKeys?: readonly string[];
+  /** Absolute path of the program's entry module. */
+  readonly program: string;
+}
+
+/**
+ * Runs a Pulumi program in-process against a recording mock engine: no CLI, no credentials,
+ * no network. Not a preview: outputs resolve to mock values so every input is concrete.
+ * One run per module registry (the program registers its resources at import time).
+ */
+export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
+  pulumi.runtime.setAllConfig(opts.config, [...(opts.secretKeys ?? [])]);
+  const monitor = new RecordingMonitor({
+    newResource: (args) => mockOutputs(args),
+    call: (args) => args.inputs,
+  });
+  pulumi.runtime.setMockOptions(monitor, opts.project, opts.stack, false);
+  // Same feature set the SDK's setMocks enables.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const store = require("@pulumi/pulumi/runtime/state").getStore();
+  Object.assign(store, { supportsSecrets: true, supportsResourceReferences: true, supportsOutputValues: false, supportsDeletedWith: true, supportsAliasSpecs: true, supportsTransforms: false });
+
+  const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require(opts.program) as Record<string, unknown>;
+    return { ...mod };
+  });
+  // Resource registrations continue after the program's module returns: drain them all.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  if (monitor.duplicates.length) throw new Error(`duplicate resource names: ${monitor.duplicates.join(", ")}`);
+  const plain = walk(outputs ?? {}, true).value as Record<string, unknown>;
+  return { resources: monitor.recorded, outputs: plain };
+}
