@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 // The SDK's mock monitor: subclassed to record parents, options and secrets, and to reject
 // duplicate URNs, which the real engine refuses but the stock mocks accept.
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { specialArchiveSig, specialAssetSig, specialResourceSig, specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { mockOutputs } from "./mockOutputs";
 
 export const SECRET = "[secret]";
@@ -36,8 +36,19 @@ function isSecretValue(v: unknown): v is { value: unknown } {
   return typeof v === "object" && v !== null && (v as Record<string, unknown>)[specialSigKey] === specialSecretSig;
 }
 
+/**
+ * Walks the engine's wire form of inputs: secrets masked or unwrapped, assets as their text or
+ * path, resource references as URNs, unknowns marked.
+ */
 function walk(v: unknown, mask: boolean): { value: unknown; secret: boolean } {
   if (isSecretValue(v)) return { value: mask ? SECRET : walk(v.value, false).value, secret: true };
+  if (v === unknownValue) return { value: "[unknown]", secret: false };
+  const sig = v && typeof v === "object" ? (v as Record<string, unknown>)[specialSigKey] : undefined;
+  if (sig === specialAssetSig || sig === specialArchiveSig) {
+    const rest = Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([k]) => k !== specialSigKey && !k.startsWith("__")));
+    return { value: { asset: rest }, secret: false };
+  }
+  if (sig === specialResourceSig) return { value: (v as Record<string, unknown>)["urn"], secret: false };
   if (Array.isArray(v)) {
     const items = v.map((x) => walk(x, mask));
     return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
@@ -64,12 +75,13 @@ class RecordingMonitor extends MockMonitor {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const urn: string = (this as any).newUrn(parentUrn, type, name);
     if (this.byUrn.has(urn)) {
+      // Recorded, not failed here: a failed registration surfaces as an unhandled rejection
+      // inside the program. runProgram fails the whole run once registrations drain.
       this.duplicates.push(urn);
-      callback(new Error(`Duplicate resource URN '${urn}'; try giving it a unique name`));
-      return;
+      return super.registerResource(req, callback);
     }
     this.byUrn.set(urn, { type, name });
-    const raw = pulumi.runtime.deserializeProperties(req.getObject()) as Record<string, unknown>;
+    const raw = (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
     const masked = walk(raw, true).value as Record<string, unknown>;
     const parent = parentUrn ? this.byUrn.get(parentUrn) : undefined;
     this.recorded.push({
@@ -87,7 +99,8 @@ class RecordingMonitor extends MockMonitor {
       ignoreChanges: req.getIgnorechangesList(),
       additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
       dependencies: req.getDependenciesList(),
-      ...(req.getProvider() ? { provider: String(req.getProvider()).split("::")[0] } : {}),
+      // A provider reference is "<urn>::<id>"; URNs contain "::" themselves.
+      ...(req.getProvider() ? { provider: String(req.getProvider()).slice(0, String(req.getProvider()).lastIndexOf("::")) } : {}),
     });
     return super.registerResource(req, callback);
   }

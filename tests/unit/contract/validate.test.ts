@@ -1,0 +1,195 @@
+import { ContractError, Problem } from "../../../contract/problems";
+import { validateStackConfig } from "../../../contract/validate";
+import { rawStackConfig } from "../../helpers/stackConfig";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Raw = Record<string, any>;
+
+function problemsOf(raw: Raw): Problem[] {
+  try {
+    validateStackConfig(raw, "test");
+  } catch (e) {
+    if (e instanceof ContractError) return [...e.problems];
+    throw e;
+  }
+  return [];
+}
+
+function expectProblem(raw: Raw, path: string, problem: RegExp, allowed?: RegExp): void {
+  const problems = problemsOf(raw);
+  const hit = problems.find((p) => p.path === path && problem.test(p.problem) && (!allowed || allowed.test(p.allowed)));
+  if (!hit) throw new Error(`no problem at ${path} matching ${problem}; got:\n${problems.map((p) => `${p.path}: ${p.problem} | ${p.allowed}`).join("\n")}`);
+}
+
+let raw: Raw;
+beforeEach(() => {
+  raw = rawStackConfig("homelab");
+});
+
+describe("the homelab stack file", () => {
+  it("is valid and gets defaults applied", () => {
+    const cfg = validateStackConfig(raw, "homelab");
+    expect(cfg.target).toBe("proxmox");
+    expect(cfg.hosts.map((h) => [h.name, h.node, h.vmid])).toEqual([["core", "pve-a", 210], ["workers-b", "pve-b", 211], ["workers-c", "pve-c", 212]]);
+    expect(cfg.hosts[0]!.swapMb).toBe(512);
+    expect(cfg.services.find((s) => s.name === "backend")!.restart).toBe("unless-stopped");
+  });
+});
+
+describe("bad input: every problem named with key path, what is wrong and what is allowed", () => {
+  it("missing keys", () => {
+    delete raw["domain"];
+    delete raw["hosts"][0]["vmid"];
+    expectProblem(raw, "parity:domain", /missing required key/, /string/);
+    expectProblem(raw, "parity:hosts[0].vmid", /missing required key/, /number/);
+  });
+
+  it("wrong types", () => {
+    raw["hosts"][1]["cores"] = "four";
+    raw["proxmox"]["insecure"] = "yes";
+    expectProblem(raw, "parity:hosts[1].cores", /wrong type: got string "four"/, /a number/);
+    expectProblem(raw, "parity:proxmox.insecure", /wrong type/, /a boolean/);
+  });
+
+  it("unknown keys with a did-you-mean, and still runs the cross-checks", () => {
+    raw["hosts"][0]["memroyMb"] = 1024;
+    raw["servcies"] = [];
+    raw["hosts"][2]["vmid"] = 210;
+    expectProblem(raw, "parity:hosts[0].memroyMb", /unknown key \(did you mean 'memoryMb'\?\)/, /memoryMb/);
+    expectProblem(raw, "parity:servcies", /unknown key \(did you mean 'services'\?\)/);
+    expectProblem(raw, "parity:hosts[2].vmid", /duplicate VMID 210 \(already used by parity:hosts\[0\]\.vmid\)/);
+  });
+
+  it("duplicate hostnames, VMIDs and IP addresses", () => {
+    raw["hosts"][1]["hostname"] = "ktrdr-core";
+    raw["hosts"][1]["vmid"] = 210;
+    raw["hosts"][2]["network"] = { ipv4: "192.168.1.50/24" };
+    expectProblem(raw, "parity:hosts[1].hostname", /duplicate hostname "ktrdr-core"/);
+    expectProblem(raw, "parity:hosts[1].vmid", /duplicate VMID 210/);
+    expectProblem(raw, "parity:hosts[2].network.ipv4", /duplicate IPv4 address "192.168.1.50"/);
+  });
+
+  it("two services on one host port", () => {
+    raw["services"].find((s: Raw) => s.name === "grafana").ports = [{ container: 3000, host: 8000 }];
+    const i = raw["services"].findIndex((s: Raw) => s.name === "grafana");
+    expectProblem(raw, `parity:services[${i}].ports[0].host`, /service 'grafana' uses host port 8000 on host 'core', already taken by service 'backend'/);
+  });
+
+  it("a worker port colliding with another pool at maxReplicas", () => {
+    raw["workers"][1]["overflowPortBase"] = 5100; // replica 4 of both pools lands on workers-c at 5100
+    expectProblem(raw, "parity:workers[1].overflowPortBase", /worker 'training-worker' replica 4 uses host port 5100 on host 'workers-c', already taken by worker 'backtest-worker' replica 4/);
+  });
+
+  it("a service, worker, mount or flow naming an unknown host or service", () => {
+    raw["services"][0]["host"] = "kore";
+    raw["workers"][0]["hosts"] = ["workers-b", "workers-d"];
+    raw["sharedStorage"]["hosts"] = ["core", "wrokers-b"];
+    raw["workers"][0]["env"]["KTRDR_API_URL"] = "${service.backnd.url}";
+    expectProblem(raw, "parity:services[0].host", /names unknown host 'kore' \(did you mean 'core'\?\)/, /one of core, workers-b, workers-c/);
+    expectProblem(raw, "parity:workers[0].hosts[1]", /names unknown host 'workers-d'/);
+    expectProblem(raw, "parity:sharedStorage.hosts[1]", /names unknown host 'wrokers-b' \(did you mean 'workers-b'\?\)/);
+    expectProblem(raw, "parity:workers[0].env.KTRDR_API_URL", /references unknown service 'backnd' \(did you mean 'backend'\?\)/);
+  });
+
+  it("cores or memory over a node's declared capacity", () => {
+    raw["hosts"][0]["cores"] = 6;
+    raw["hosts"][2]["memoryMb"] = 9000;
+    expectProblem(raw, "parity:hosts[0].cores", /6 cores exceed node 'pve-a' \(4 cores\)/, /at most 4/);
+    expectProblem(raw, "parity:hosts[2].memoryMb", /guests on node 'pve-c' would need 9000 MiB, the node has 8192 MiB/);
+  });
+
+  it("container memory over the guest's memory", () => {
+    raw["workers"][1]["replicas"] = 6; // 3 training replicas x 3072 MiB land on workers-c (6144 MiB)
+    expectProblem(raw, "parity:workers[1].limits.memoryMb", /on host 'workers-c' to \d+ MiB, the guest has 6144 MiB/);
+  });
+
+  it("worker replicas below 0 or over the maximum", () => {
+    raw["workers"][0]["replicas"] = -1;
+    raw["workers"][1]["replicas"] = 9;
+    expectProblem(raw, "parity:workers[0].replicas", /-1 replicas of 'backtest-worker'/, /0 to maxReplicas \(8\)/);
+    expectProblem(raw, "parity:workers[1].replicas", /9 replicas of 'training-worker'/);
+  });
+
+  it("malformed IPv4, CIDR and gateway", () => {
+    raw["hosts"][0]["network"] = { ipv4: "192.168.1.300/24" };
+    raw["hosts"][1]["network"] = { ipv4: "192.168.1.51" };
+    raw["proxmox"]["network"]["gateway"] = "192.168.1";
+    raw["proxmox"]["network"]["subnet"] = "192.168.1.0/33";
+    const problems = problemsOf(raw);
+    const paths = problems.map((p) => p.path);
+    expect(paths).toEqual(expect.arrayContaining(["parity:hosts[0].network.ipv4", "parity:hosts[1].network.ipv4", "parity:proxmox.network.gateway", "parity:proxmox.network.subnet"]));
+    expectProblem(raw, "parity:proxmox.network.gateway", /got string "192.168.1"/, /IPv4 address/);
+    expectProblem(raw, "parity:proxmox.network.subnet", /got string/, /prefix length/);
+  });
+
+  it("a gateway or static address outside the subnet", () => {
+    raw["proxmox"]["network"]["gateway"] = "10.0.0.1";
+    raw["hosts"][1]["network"] = { ipv4: "192.168.2.51/24" };
+    expectProblem(raw, "parity:proxmox.network.gateway", /10.0.0.1 is outside subnet 192.168.1.0\/24/);
+    expectProblem(raw, "parity:hosts[1].network.ipv4", /192.168.2.51 is outside subnet/);
+  });
+
+  it("an image without a pinned tag", () => {
+    raw["images"]["grafana"] = "grafana/grafana";
+    raw["images"]["prometheus"] = "prom/prometheus:latest";
+    raw["images"]["backend"] = "ghcr.io/ktrdr/ktrdr-backend:v1.2";
+    expectProblem(raw, "parity:images.grafana", /has no tag/, /pinned version tag/);
+    expectProblem(raw, "parity:images.prometheus", /floating tag 'latest'/);
+    expectProblem(raw, "parity:images.backend", /private CI image without a git-SHA tag/, /7–40 lowercase hex/);
+  });
+
+  it("a secret given as plain text", () => {
+    const db = raw["services"].find((s: Raw) => s.name === "db");
+    db.env.POSTGRES_PASSWORD = "hunter2hunter2";
+    const backend = raw["services"].find((s: Raw) => s.name === "backend");
+    backend.env.DATABASE_URL = "postgresql://ktrdr:hunter2@db:5432/ktrdr";
+    expectProblem(raw, "parity:services[0].env.POSTGRES_PASSWORD", /looks like a secret given as plain text/, /\$\{secret\.NAME\}/);
+    expectProblem(raw, "parity:services[1].env.DATABASE_URL", /embeds a plain-text password in a URL/);
+  });
+
+  it("a secret reference to an undeclared secret, and a secret on a command line", () => {
+    raw["services"][1]["env"]["DB_PASSWORD"] = "${secret.dbPasword}";
+    raw["services"][1]["command"] = ["uvicorn", "--token", "${secret.dbPassword}"];
+    expectProblem(raw, "parity:services[1].env.DB_PASSWORD", /unknown secret 'dbPasword' \(did you mean 'dbPassword'\?\)/);
+    expectProblem(raw, "parity:services[1].command[2]", /puts a secret on a command line/);
+  });
+
+  it("a malformed env reference", () => {
+    raw["workers"][0]["env"]["WORKER_PUBLIC_BASE_URL"] = "${self.address}";
+    expectProblem(raw, "parity:workers[0].env.WORKER_PUBLIC_BASE_URL", /'\$\{self.address\}' is not a known reference/, /\$\{self.name\|host\|port\|url\|replica\}/);
+  });
+
+  it("a cross-host reference to a service that publishes no port", () => {
+    raw["workers"][0]["env"]["DB"] = "${service.db.url}";
+    expectProblem(raw, "parity:workers[0].env.DB", /reaches 'db' from another host, but 'db' publishes no host port/);
+  });
+
+  it("containers on a host without docker", () => {
+    raw["hosts"][2]["docker"] = false;
+    expectProblem(raw, "parity:hosts[2].docker", /runs containers but docker is false/);
+  });
+
+  it("a wrong enum value and a bad secret source", () => {
+    raw["target"] = "proxmx";
+    raw["secrets"]["ghcrToken"] = { vault: "x" };
+    expectProblem(raw, "parity:target", /got string "proxmx"/, /"proxmox", "azure", "docker"/);
+    expectProblem(raw, "parity:secrets.ghcrToken", /does not match any accepted form/, /generate.*env/);
+  });
+
+  it("reports every problem at once, as one error without a stack trace in its message", () => {
+    raw["hosts"][0]["cores"] = 6;
+    raw["images"]["grafana"] = "grafana/grafana";
+    raw["workers"][0]["replicas"] = 99;
+    let err: unknown;
+    try {
+      validateStackConfig(raw, "homelab");
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ContractError);
+    const message = (err as Error).message;
+    expect(message.split("\n")[0]).toBe("Stack config of 'homelab' is invalid: 3 problems");
+    expect(message).toContain("  - parity:hosts[0].cores: 6 cores exceed node 'pve-a' (4 cores). Allowed: at most 4.");
+    expect(message).not.toMatch(/\s+at \S+ \(/);
+  });
+});

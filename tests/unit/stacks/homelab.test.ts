@@ -1,0 +1,247 @@
+import { bundleHash, renderEntrypoint } from "../../../renderers/bundle";
+import { renderDockerEngine } from "../../../renderers/dockerEngine";
+import { renderHostBootstrap } from "../../../renderers/hostBootstrap";
+import { planStack, PlannedStack } from "../../helpers/planStack";
+
+const LXC = "proxmoxve:index/containerLegacy:ContainerLegacy";
+const CONTAINER = "docker:index/container:Container";
+const COMMAND = "command:remote:Command";
+const COPY = "command:remote:CopyToRemote";
+
+let homelab: PlannedStack;
+beforeAll(async () => {
+  homelab = await planStack("homelab");
+});
+
+describe("homelab under mocks: LXC guests", () => {
+  it("creates one unprivileged guest per host with exactly the configured settings", () => {
+    const core = homelab.one(LXC, "core-lxc");
+    expect(core.inputs).toEqual({
+      nodeName: "pve-a",
+      vmId: 210,
+      description: "Managed by Parity (stack homelab). Changes made in the Proxmox UI are reverted by the next deployment.",
+      tags: ["parity", "homelab"],
+      unprivileged: true,
+      features: { nesting: true, keyctl: true },
+      cpu: { cores: 4, architecture: "amd64" },
+      memory: { dedicated: 12288, swap: 512 },
+      disk: { datastoreId: "local-lvm", size: 64 },
+      operatingSystem: { templateFileId: "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst", type: "debian" },
+      initialization: {
+        hostname: "ktrdr-core",
+        ipConfigs: [{ ipv4: { address: "192.168.1.50/24", gateway: "192.168.1.1" } }],
+        dns: { domain: "ktrdr.home.mynerd.place", servers: ["192.168.1.1"] },
+        userAccount: { keys: [expect.stringMatching(/^ssh-ed25519 /)] },
+      },
+      networkInterfaces: [{ name: "eth0", bridge: "vmbr0", firewall: false }],
+      mountPoints: [{ volume: "/srv/ktrdr-shared", path: "/mnt/ktrdr-shared", backup: false, replicate: false, shared: true }],
+      startOnBoot: true,
+      started: true,
+      startup: { order: 1, upDelay: 15, downDelay: 30 },
+      protection: true,
+    });
+    expect(homelab.byType(LXC).map((r) => [r.name, r.inputs["nodeName"], r.inputs["vmId"], (r.inputs["cpu"] as { cores: number }).cores, (r.inputs["memory"] as { dedicated: number }).dedicated])).toEqual([
+      ["core-lxc", "pve-a", 210, 4, 12288],
+      ["workers-b-lxc", "pve-b", 211, 4, 12288],
+      ["workers-c-lxc", "pve-c", 212, 4, 6144],
+    ]);
+    expect(homelab.one(LXC, "workers-b-lxc").inputs["mountPoints"]).toEqual([{ volume: "/mnt/pve/ktrdr-shared", path: "/mnt/ktrdr-shared", backup: false, replicate: false, shared: true }]);
+  });
+
+  it("protects the stateful guest, replaces fixed VMIDs delete-first, ignores template and key drift", () => {
+    const opts = homelab.byType(LXC).map((r) => [r.name, r.protect, r.deleteBeforeReplace, r.ignoreChanges]);
+    expect(opts).toEqual([
+      ["core-lxc", true, true, ["operatingSystem.templateFileId", "initialization.userAccount"]],
+      ["workers-b-lxc", false, true, ["operatingSystem.templateFileId", "initialization.userAccount"]],
+      ["workers-c-lxc", false, true, ["operatingSystem.templateFileId", "initialization.userAccount"]],
+    ]);
+  });
+
+  it("gives nesting and keyctl only to guests that run Docker", async () => {
+    const withDns = await planStack("homelab", (v) => {
+      (v["parity:hosts"] as object[]).push({ name: "dns", node: "pve-c", vmid: 213, hostname: "dns", cores: 1, memoryMb: 512, diskGb: 8, network: { ipv4: "192.168.1.53/24" }, startOrder: 3 });
+    });
+    expect(withDns.one(LXC, "dns-lxc").inputs["features"]).toBeUndefined();
+    expect(withDns.one(LXC, "workers-c-lxc").inputs["features"]).toEqual({ nesting: true, keyctl: true });
+    expect(withDns.resources.filter((r) => r.name.startsWith("dns-docker"))).toEqual([]);
+  });
+
+  it("downloads the pinned template once per node", () => {
+    expect(homelab.byType("proxmoxve:download/fileLegacy:FileLegacy").map((r) => r.inputs)).toEqual(
+      ["pve-a", "pve-b", "pve-c"].map((nodeName) => ({
+        contentType: "vztmpl", datastoreId: "local", nodeName, overwrite: false, overwriteUnmanaged: false,
+        url: "http://download.proxmox.com/images/system/debian-12-standard_12.7-1_amd64.tar.zst", fileName: "debian-12-standard_12.7-1_amd64.tar.zst",
+      })),
+    );
+  });
+});
+
+describe("homelab under mocks: provisioning over SSH", () => {
+  it("copies each bundle and runs it with its content hash as the only trigger", () => {
+    const bundle = renderHostBootstrap({
+      hostname: "ktrdr-workers-b", fqdn: "workers-b.ktrdr.home.mynerd.place", sharedPath: "/mnt/ktrdr-shared",
+      authorizedKeys: (homelab.one(LXC, "workers-b-lxc").inputs["initialization"] as { userAccount: { keys: string[] } }).userAccount.keys,
+    });
+    const copy = homelab.one(COPY, "workers-b-bootstrap-copy");
+    expect(copy.rawInputs["remotePath"]).toBe("/var/lib/parity/steps/bootstrap/entrypoint.sh");
+    expect(copy.rawInputs["source"]).toEqual({ asset: { text: renderEntrypoint(bundle) } });
+    expect(copy.rawInputs["triggers"]).toEqual([bundleHash(bundle)]);
+    const run = homelab.one(COMMAND, "workers-b-bootstrap-run");
+    expect(run.rawInputs).toMatchObject({ create: "bash /var/lib/parity/steps/bootstrap/entrypoint.sh", triggers: [bundleHash(bundle)], logging: "stdoutAndStderr" });
+    expect(run.rawInputs["connection"]).toMatchObject({ host: "192.168.1.51", user: "root" });
+    expect(run.dependencies).toContain(copy.urn);
+  });
+
+  it("orders guest → bootstrap → Docker engine → Docker provider", () => {
+    const lxc = homelab.one(LXC, "core-lxc");
+    const bootstrapCopy = homelab.one(COPY, "core-bootstrap-copy");
+    const bootstrapStep = homelab.one("parity:remote:ProvisionStep", "core-bootstrap");
+    // The SDK expands a dependency on a component into its custom-resource children.
+    expect(bootstrapStep.dependencies).toEqual([lxc.urn]);
+    expect(bootstrapCopy.parentUrn).toBe(bootstrapStep.urn);
+    const engineStep = homelab.one("parity:remote:ProvisionStep", "core-docker-engine");
+    expect(engineStep.dependencies).toEqual(expect.arrayContaining([bootstrapCopy.urn, homelab.one(COMMAND, "core-bootstrap-run").urn]));
+    expect(homelab.one("parity:docker:DockerHost", "core-docker").dependencies).toEqual(expect.arrayContaining([homelab.one(COMMAND, "core-docker-engine-run").urn]));
+    expect(homelab.one(COPY, "core-docker-engine-copy").rawInputs["triggers"]).toEqual([bundleHash(renderDockerEngine())]);
+    expect(lxc.urn).toBeTruthy();
+  });
+
+  it("exports the shared directory from the server node and registers it on the others", () => {
+    const exportRun = homelab.one(COMMAND, "shared-ktrdr-shared-export-run");
+    expect(exportRun.rawInputs["connection"]).toMatchObject({ host: "192.168.1.10", user: "root" });
+    const storage = homelab.one("proxmoxve:storage/nfsLegacy:NfsLegacy", "shared-ktrdr-shared-storage");
+    expect(storage.inputs).toEqual({ resourceId: "ktrdr-shared", server: "192.168.1.10", export: "/srv/ktrdr-shared", nodes: ["pve-b", "pve-c"], contents: ["backup"], options: "vers=4.2,hard" });
+    const storageComponent = homelab.one("parity:proxmox:NfsSharedStorage", "shared-ktrdr-shared");
+    expect(homelab.one("parity:proxmox:LxcHost", "workers-b").dependencies).toEqual(expect.arrayContaining([storage.urn]));
+    expect(storageComponent).toBeTruthy();
+  });
+});
+
+describe("homelab under mocks: Docker services", () => {
+  it("uses one Docker provider per guest, with registry auth from a secret", () => {
+    const providers = homelab.byType("pulumi:providers:docker");
+    expect(providers.map((p) => [p.name, p.inputs["host"]])).toEqual([
+      ["core-docker-provider", "ssh://root@192.168.1.50"],
+      ["workers-b-docker-provider", "ssh://root@192.168.1.51"],
+      ["workers-c-docker-provider", "ssh://root@192.168.1.52"],
+    ]);
+    expect(providers.every((p) => p.secretInputs.includes("registryAuth"))).toBe(true);
+    const containers = homelab.byType(CONTAINER);
+    const providerOf = (name: string) => homelab.one(CONTAINER, `${name}-container`).provider;
+    expect(providerOf("db")).toBe(providers[0]!.urn);
+    expect(providerOf("backtest-worker-1")).toBe(providers[1]!.urn);
+    expect(containers).toHaveLength(7);
+  });
+
+  it("runs PostgreSQL as `db` with a protected, retained volume", () => {
+    const volume = homelab.one("docker:index/volume:Volume", "db-pgdata");
+    expect([volume.inputs["name"], volume.protect, volume.retainOnDelete]).toEqual(["db-pgdata", true, true]);
+    const db = homelab.one(CONTAINER, "db-container");
+    expect(db.rawInputs).toMatchObject({
+      name: "db",
+      image: "postgres:16.4-bookworm",
+      restart: "unless-stopped",
+      memory: 2048,
+      cpus: "1",
+      volumes: [{ volumeName: "db-pgdata", containerPath: "/var/lib/postgresql/data" }],
+      networksAdvanced: [{ name: "parity-homelab", aliases: ["db"] }],
+      healthcheck: { tests: ["CMD-SHELL", "pg_isready -U ktrdr -d ktrdr"], interval: "10s", timeout: "5s", retries: 3, startPeriod: "20s" },
+      ports: [],
+    });
+    expect(db.secretInputs).toContain("envs");
+  });
+
+  it("runs the backend with its limits, health check, user, port and the shared mount", () => {
+    const backend = homelab.one(CONTAINER, "backend-container");
+    expect(backend.rawInputs).toMatchObject({
+      name: "backend",
+      image: "ghcr.io/ktrdr/ktrdr-backend:5e1c2a9",
+      command: ["uvicorn", "ktrdr.api.main:app", "--host", "0.0.0.0", "--port", "8000"],
+      user: "1000:1000",
+      memory: 3072,
+      cpus: "2",
+      ports: [{ internal: 8000, external: 8000, protocol: "tcp" }],
+      mounts: [{ type: "bind", source: "/mnt/ktrdr-shared", target: "/mnt/shared", readOnly: false }],
+      labels: [{ label: "managed-by", value: "parity" }, { label: "parity.stack", value: "homelab" }, { label: "parity.service", value: "backend" }],
+    });
+  });
+
+  it("pulls the backend image once per worker host and lets workers share it", () => {
+    const images = homelab.byType("docker:index/remoteImage:RemoteImage").map((r) => [r.name, r.inputs["name"]]);
+    expect(images).toEqual([
+      ["core-docker-image-postgres", "postgres:16.4-bookworm"],
+      ["core-docker-image-backend", "ghcr.io/ktrdr/ktrdr-backend:5e1c2a9"],
+      ["core-docker-image-prometheus", "prom/prometheus:v2.54.1"],
+      ["core-docker-image-grafana", "grafana/grafana:11.2.0"],
+      ["core-docker-image-jaeger", "jaegertracing/all-in-one:1.60.0"],
+      ["workers-b-docker-image-backend", "ghcr.io/ktrdr/ktrdr-backend:5e1c2a9"],
+    ]);
+  });
+});
+
+describe("homelab under mocks: environment contract", () => {
+  it("gives every service exactly its declared variables", () => {
+    expect(homelab.plan.env).toEqual({
+      db: { POSTGRES_DB: "ktrdr", POSTGRES_PASSWORD: "[secret]", POSTGRES_USER: "ktrdr" },
+      backend: {
+        DATABASE_URL: "[secret]", DB_HOST: "db", DB_NAME: "ktrdr", DB_PASSWORD: "[secret]", DB_PORT: "5432", DB_USER: "ktrdr",
+        ENVIRONMENT: "homelab", KTRDR_API_URL: "http://backend.ktrdr.home.mynerd.place:8000", LOG_LEVEL: "INFO",
+        OTEL_EXPORTER_OTLP_ENDPOINT: "http://jaeger:4317", SHARED_MOUNT_PATH: "/mnt/shared",
+      },
+      prometheus: {},
+      grafana: { GF_SECURITY_ADMIN_PASSWORD: "[secret]", GF_SERVER_ROOT_URL: "http://core.ktrdr.home.mynerd.place:3000" },
+      jaeger: { COLLECTOR_OTLP_ENABLED: "true" },
+      "backtest-worker-1": workerEnv("backtest-worker-1", "workers-b", 5003),
+      "training-worker-1": workerEnv("training-worker-1", "workers-b", 5005),
+    });
+  });
+
+  it("hands the containers the same names and plain values, with secrets resolved and marked secret", () => {
+    const envs = homelab.one(CONTAINER, "backend-container").rawInputs["envs"] as string[];
+    expect(envs.map((e) => e.split("=")[0])).toEqual(Object.keys(homelab.plan.env["backend"]!).sort());
+    expect(envs).toContain("DATABASE_URL=postgresql://ktrdr:mock-secrets-dbPassword-value@db:5432/ktrdr");
+    const workerEnvs = homelab.one(CONTAINER, "backtest-worker-1-container").rawInputs["envs"] as string[];
+    expect(workerEnvs).toContain("WORKER_PUBLIC_BASE_URL=http://workers-b.ktrdr.home.mynerd.place:5003");
+  });
+
+  it("keeps secret values out of the plan and the stack outputs", () => {
+    const printed = JSON.stringify(homelab.plan);
+    expect(printed).not.toContain("mock-secrets-dbPassword-value");
+    expect(printed).not.toContain("mock-secrets-grafanaAdminPassword-value");
+    expect(printed).not.toContain("<GHCR_TOKEN from the environment>");
+    expect(homelab.plan.outputs["secrets"]).toEqual({ dbPassword: "generated (encrypted state)", grafanaAdminPassword: "generated (encrypted state)", ghcrToken: "environment GHCR_TOKEN" });
+  });
+});
+
+describe("homelab under mocks: scaling workers by config", () => {
+  const ports = async (backtest: number) => {
+    const p = await planStack("homelab", (v) => {
+      (v["parity:workers"] as { replicas: number }[])[0]!.replicas = backtest;
+    });
+    return p.byType(CONTAINER).filter((c) => String(c.inputs["name"]).startsWith("backtest")).map((c) => {
+      const port = (c.rawInputs["ports"] as { external: number }[])[0]!.external;
+      const provider = String(c.provider).split("::").pop();  // the provider URN's name
+      return [c.inputs["name"], port, provider];
+    }).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+  };
+
+  it("assigns 5003, 5004, 5007 to replicas 1-3 and the overflow rule beyond, spread over the worker guests", async () => {
+    expect(await ports(1)).toEqual([["backtest-worker-1", 5003, "workers-b-docker-provider"]]);
+    expect(await ports(2)).toEqual([["backtest-worker-1", 5003, "workers-b-docker-provider"], ["backtest-worker-2", 5004, "workers-c-docker-provider"]]);
+    expect(await ports(3)).toEqual([
+      ["backtest-worker-1", 5003, "workers-b-docker-provider"], ["backtest-worker-2", 5004, "workers-c-docker-provider"], ["backtest-worker-3", 5007, "workers-b-docker-provider"],
+    ]);
+    expect(await ports(6)).toEqual([
+      ["backtest-worker-1", 5003, "workers-b-docker-provider"], ["backtest-worker-2", 5004, "workers-c-docker-provider"], ["backtest-worker-3", 5007, "workers-b-docker-provider"],
+      ["backtest-worker-4", 5100, "workers-c-docker-provider"], ["backtest-worker-5", 5101, "workers-b-docker-provider"], ["backtest-worker-6", 5102, "workers-c-docker-provider"],
+    ]);
+  });
+});
+
+function workerEnv(name: string, host: string, port: number) {
+  return {
+    ENVIRONMENT: "homelab", KTRDR_API_URL: "http://backend.ktrdr.home.mynerd.place:8000", LOG_LEVEL: "INFO",
+    OTEL_EXPORTER_OTLP_ENDPOINT: "http://core.ktrdr.home.mynerd.place:4317", SHARED_MOUNT_PATH: "/mnt/shared",
+    WORKER_ID: name, WORKER_PORT: String(port), WORKER_PUBLIC_BASE_URL: `http://${host}.ktrdr.home.mynerd.place:${port}`,
+  };
+}
