@@ -18,7 +18,7 @@ export function deploy(model: PlatformModel, opts: DeployOptions): void {
 
 export class TargetNotBuiltError extends Error {
   constructor(readonly target: string) {
-    super(`parity:target '${target}' validates and plans its environment contract, but its components are not built yet; only 'proxmox' deploys today`);
+    super(`parity:target '${target}' is not deployable yet: the stack config is valid, but this target's components are not built; only 'proxmox' deploys today`);
     this.name = "TargetNotBuiltError";
   }
 }

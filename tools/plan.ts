@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 import { RecordedResource, runProgram } from "./mockRuntime";
@@ -79,11 +80,15 @@ async function main(argv: string[]): Promise<number> {
   } catch (e) {
     const err = e as Error;
     // RunError (contract problems, unbuilt target) carries a complete report: print it alone.
-    process.stderr.write(`${err.name === "RunError" || /^Stack config/.test(err.message) ? err.message : err.stack ?? String(err)}\n`);
+    process.stderr.write(`${pulumi.RunError.isInstance(err) ? err.message : err.stack ?? String(err)}\n`);
     return 1;
   }
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => process.exit(code));
+  main(process.argv.slice(2)).then((code) => {
+    // For `npm run bench`: peak memory of this process, measured by the kernel.
+    if (process.env["PARITY_REPORT_USAGE"] === "1") process.stderr.write(`PARITY_USAGE ${JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS })}\n`);
+    process.exit(code);
+  });
 }
