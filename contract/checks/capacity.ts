@@ -22,18 +22,23 @@ export function checkCapacity(cfg: StackConfig): Problem[] {
   const hostMemory = new Map(cfg.hosts.map((h) => [h.name, h.memoryMb]));
   const hostCores = new Map(cfg.hosts.map((h) => [h.name, h.cores]));
   const mem = new Map<string, number>();
+  const reported = new Set<string>(); // one memory problem per host is enough to act on
   const add = (host: string, memoryMb: number, cpus: number, path: string, who: string) => {
     const capMem = hostMemory.get(host);
     const capCpu = hostCores.get(host);
     if (capMem === undefined || capCpu === undefined) return;
     const m = (mem.get(host) ?? 0) + memoryMb;
     mem.set(host, m);
-    if (m > capMem) out.push({ path: `${path}.limits.memoryMb`, problem: `${who} brings container memory limits on host '${host}' to ${m} MiB, the guest has ${capMem} MiB`, allowed: "container limits that fit the guest's memoryMb (raise the guest or lower limits/replicas)" });
+    if (m > capMem && !reported.has(host)) {
+      reported.add(host);
+      out.push({ path: `${path}.limits.memoryMb`, problem: `${who} brings container memory limits on host '${host}' to ${m} MiB, the guest has ${capMem} MiB`, allowed: "container limits that fit the guest's memoryMb (raise the guest or lower limits/replicas)" });
+    }
     // CPU limits are caps, not reservations: they may overcommit in sum, but one cap above the guest is a typo.
     if (cpus > capCpu) out.push({ path: `${path}.limits.cpus`, problem: `${who} is capped at ${cpus} CPUs on host '${host}', which has ${capCpu} cores`, allowed: `at most ${capCpu}` });
   };
   cfg.services.forEach((s, i) => add(s.host, s.limits.memoryMb, s.limits.cpus, `parity:services[${i}]`, `service '${s.name}'`));
   cfg.workers.forEach((w, i) => {
+    if (w.replicas < 0 || w.replicas > w.maxReplicas) return; // reported by checkWorkers
     for (let r = 1; r <= w.replicas; r++) add(slotHost(w, r), w.limits.memoryMb, w.limits.cpus, `parity:workers[${i}]`, `worker '${w.name}' replica ${r}`);
   });
   return out;
