@@ -78,9 +78,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write((json ? JSON.stringify(plan, null, 2) : renderText(plan, resources)) + "\n");
     return 0;
   } catch (e) {
-    const err = e as Error;
     // RunError (contract problems, unbuilt target) carries a complete report: print it alone.
-    process.stderr.write(`${pulumi.RunError.isInstance(err) ? err.message : err.stack ?? String(err)}\n`);
+    const report = pulumi.RunError.isInstance(e) ? e.message : (e as Error).stack ?? String(e);
+    process.stderr.write(`${report}\n`);
     return 1;
   }
 }
