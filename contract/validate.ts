@@ -1,5 +1,7 @@
 import { checkCapacity } from "./checks/capacity";
 import { checkEnv } from "./checks/env";
+import { checkFlows } from "./checks/flows";
+import { checkRequiredEnv } from "./checks/requiredEnv";
 import { checkImages } from "./checks/images";
 import { checkNetwork } from "./checks/network";
 import { checkHostPorts } from "./checks/ports";
@@ -23,6 +25,8 @@ export function semanticProblems(cfg: StackConfig, raw: Record<string, unknown>)
     ...checkWorkers(cfg),
     ...checkImages(cfg),
     ...checkEnv(cfg),
+    ...checkFlows(cfg),
+    ...checkRequiredEnv(cfg),
   ];
 }
 

@@ -1,6 +1,7 @@
 import { StackConfig, ServiceConfig, WorkerPoolConfig } from "../contract/schema/stack";
 import { parseImageRef } from "../contract/checks/images";
 import { plainValue, resolveTemplate, ResolveContext } from "./env";
+import { deriveNetworks } from "./networks";
 import { ContainerModel, HostModel, PlatformModel, SharedStorageModel } from "./types";
 import { workerInstanceName, workerSlots } from "./workerSlots";
 
@@ -28,7 +29,7 @@ export function buildModel(cfg: StackConfig, stack: string): PlatformModel {
   };
   const stackCtx = { environment: cfg.environment, domain: cfg.domain, logLevel: cfg.logLevel, name: stack };
 
-  const containers: ContainerModel[] = [];
+  const containers: Omit<ContainerModel, "networks">[] = [];
   for (const s of cfg.services) {
     const published = s.ports[0]?.host ?? s.ports[0]?.container;
     const publicHost = multiHost ? serviceFqdn(s) : s.name;
@@ -57,14 +58,29 @@ export function buildModel(cfg: StackConfig, stack: string): PlatformModel {
     }),
   ];
 
+  const networks = deriveNetworks(
+    stack,
+    containers.map((c) => ({
+      name: c.name, host: c.host, flowName: c.pool ?? c.name,
+      publishes: c.ports.some((p) => p.host !== undefined),
+      egress: [...cfg.services, ...cfg.workers].find((x) => x.name === (c.pool ?? c.name))!.egress,
+    })),
+    cfg.flows,
+  );
+  const withNetworks: ContainerModel[] = containers.map((c) => ({
+    ...c,
+    networks: networks.filter((n) => n.host === c.host && n.members.includes(c.name)).map((n) => n.name),
+  }));
+
   return {
-    stack, target: cfg.target, environment: cfg.environment, domain: cfg.domain, logLevel: cfg.logLevel,
+    stack, target: cfg.target, environment: cfg.environment, domain: cfg.domain, logLevel: cfg.logLevel, profile: cfg.profile,
     ...(cfg.proxmox ? { proxmox: { ...cfg.proxmox, ssh: { ...cfg.proxmox.ssh } } } : {}),
     hosts,
     ...(cfg.sharedStorage ? { sharedStorage: buildSharedStorage(cfg, hosts) } : {}),
     registries: cfg.registries,
     secrets: cfg.secrets,
-    containers,
+    containers: withNetworks,
+    networks,
     dnsRecords,
   };
 }
@@ -78,18 +94,25 @@ interface InstanceFields {
   ports: ContainerModel["ports"]; volumes: ContainerModel["volumes"]; stateful: boolean; ctx: ResolveContext; publicUrl?: string;
 }
 
-function buildContainer(cfg: StackConfig, c: ServiceConfig | WorkerPoolConfig, f: InstanceFields): ContainerModel {
+function buildContainer(cfg: StackConfig, c: ServiceConfig | WorkerPoolConfig, f: InstanceFields): Omit<ContainerModel, "networks"> {
   const ref = cfg.images[c.image]!;
   const registry = parseImageRef(ref).registry;
-  const env = Object.fromEntries(Object.entries(c.env).map(([k, v]) => [k, resolveTemplate(v, f.ctx)]));
+  // The dev profile overrides what the seed's dev compose file changes: command, source mount, a few env values.
+  const dev = cfg.profile === "dev" ? c.dev : undefined;
+  const envTemplates = { ...c.env, ...(dev?.env ?? {}) };
+  const env = Object.fromEntries(Object.entries(envTemplates).map(([k, v]) => [k, resolveTemplate(v, f.ctx)]));
   const plain = (t: string) => plainValue(resolveTemplate(t, f.ctx));
+  const command = dev?.command ?? c.command;
   return {
     name: f.name, kind: f.kind, ...(f.pool ? { pool: f.pool, replica: f.replica! } : {}), host: f.host,
     image: { key: c.image, ref, ...(registry ? { registry } : {}) },
-    ...(c.command ? { command: c.command.map(plain) } : {}),
+    ...(command ? { command: command.map(plain) } : {}),
     env, ports: f.ports, volumes: f.volumes, stateful: f.stateful, limits: c.limits,
     ...(c.healthcheck ? { healthcheck: { ...c.healthcheck, test: c.healthcheck.test.map(plain) } } : {}),
-    restart: c.restart, ...(c.user ? { user: c.user } : {}), readOnlyRootFs: c.readOnlyRootFs,
+    restart: c.restart, ...(c.user ? { user: c.user } : {}),
+    // A bind-mounted source tree is written by reloaders and tools: dev relaxes the read-only root.
+    readOnlyRootFs: dev?.sourceMount ? false : c.readOnlyRootFs,
+    ...(dev?.sourceMount ? { sourceMount: dev.sourceMount } : {}),
     ...(c.sharedStorage && cfg.sharedStorage ? { sharedMount: { source: cfg.sharedStorage.guestPath, target: cfg.sharedStorage.containerPath } } : {}),
     ...(f.publicUrl ? { publicUrl: f.publicUrl } : {}),
   };

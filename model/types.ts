@@ -1,4 +1,7 @@
 import { SecretSource, Target } from "../contract/schema/stack";
+import { NetworkModel } from "./networks";
+
+export type { NetworkModel } from "./networks";
 
 /**
  * The platform model: pure data derived from a validated stack config. Targets read only
@@ -16,6 +19,9 @@ export interface PlatformModel {
   readonly registries: readonly RegistryModel[];
   readonly secrets: Readonly<Record<string, SecretSource>>;
   readonly containers: readonly ContainerModel[];
+  /** Docker networks per host, derived from flows (see model/networks.ts). */
+  readonly networks: readonly NetworkModel[];
+  readonly profile: "prod" | "dev";
   /** Names users must publish in DNS, and the guest address each points at. */
   readonly dnsRecords: readonly { readonly fqdn: string; readonly host: string; readonly address: string }[];
 }
@@ -104,4 +110,8 @@ export interface ContainerModel {
   readonly sharedMount?: { readonly source: string; readonly target: string };
   /** Public address other hosts use: `<fqdn>:<port>`, when it publishes a port. */
   readonly publicUrl?: string;
+  /** Networks it joins on its host; none means no network at all. */
+  readonly networks: readonly string[];
+  /** Dev profile: the source tree bound into the container. */
+  readonly sourceMount?: { readonly hostPath: string; readonly containerPath: string };
 }

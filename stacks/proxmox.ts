@@ -99,7 +99,7 @@ export function deployProxmox(model: PlatformModel, opts: DeployOptions): Proxmo
       {
         container: c,
         provider: dh.provider,
-        network: dh.network,
+        networks: dh.networks,
         image: dh.image(c.image.key, c.image.ref),
         envs: envEntries(c.env, secrets.values),
         labels: { "managed-by": "parity", "parity.stack": model.stack, "parity.service": c.pool ?? c.name },
@@ -123,7 +123,7 @@ function dockerHost(
     {
       sshTarget: `${model.proxmox!.ssh.user}@${h.sshAddress}`,
       registries: model.registries.map((r) => ({ server: r.server, username: r.username, password: secrets.values[r.passwordSecret]! })),
-      networkName: `parity-${model.stack}`,
+      networks: model.networks.filter((n) => n.host === h.name),
     },
     { dependsOn: [engine] },
   );

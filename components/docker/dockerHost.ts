@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
+import { NetworkModel } from "../../model/types";
 
 export interface RegistryCredential {
   readonly server: string;
@@ -12,18 +13,19 @@ export interface DockerHostArgs {
   readonly sshTarget: string;
   /** Private registries the engine pulls from (e.g. GHCR with a read:packages token). */
   readonly registries: readonly RegistryCredential[];
-  /** Name of the bridge network every container on this host joins. */
-  readonly networkName: string;
+  /** This host's networks, derived from flows by the model. */
+  readonly networks: readonly NetworkModel[];
 }
 
 /**
- * One Docker engine reached over SSH, and the user-defined network that gives containers on
- * this host DNS names for each other (`DB_HOST=db`). Each guest gets its own provider so a
- * resource can never land on the wrong engine.
+ * One Docker engine and its user-defined networks: containers sharing one resolve each other by
+ * name (`DB_HOST=db`). Each host gets its own provider so a resource can never land on the
+ * wrong engine.
  */
 export class DockerHost extends pulumi.ComponentResource {
   public readonly provider: docker.Provider;
-  public readonly network: docker.Network;
+  /** Network resources by network name. */
+  public readonly networks: ReadonlyMap<string, docker.Network>;
   private readonly images = new Map<string, docker.RemoteImage>();
 
   private readonly resourceName: string;
@@ -41,12 +43,17 @@ export class DockerHost extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.network = new docker.Network(
-      `${name}-network`,
-      { name: args.networkName, driver: "bridge", attachable: false, labels: [{ label: "managed-by", value: "parity" }] },
-      { parent: this, provider: this.provider },
+    this.networks = new Map(
+      args.networks.map((n) => [
+        n.name,
+        new docker.Network(
+          `${name}-${n.name}`,
+          { name: n.name, driver: "bridge", internal: n.internal, attachable: false, labels: [{ label: "managed-by", value: "parity" }] },
+          { parent: this, provider: this.provider },
+        ),
+      ]),
     );
-    this.registerOutputs({ network: this.network.name });
+    this.registerOutputs({ networks: [...this.networks.keys()] });
   }
 
   /**

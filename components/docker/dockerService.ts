@@ -5,7 +5,8 @@ import { ContainerModel } from "../../model/types";
 export interface DockerServiceArgs {
   readonly container: ContainerModel;
   readonly provider: docker.Provider;
-  readonly network: docker.Network;
+  /** The host's networks; the container joins those its model lists. */
+  readonly networks: ReadonlyMap<string, docker.Network>;
   /** The host's pulled image for this container. */
   readonly image: docker.RemoteImage;
   /** Env entries, `NAME=value`, secrets already resolved and marked secret. */
@@ -53,9 +54,14 @@ export class DockerService extends pulumi.ComponentResource {
         readOnly: c.readOnlyRootFs,
         ...(c.readOnlyRootFs ? { tmpfs: { "/tmp": "rw,noexec,nosuid,size=64m" } } : {}),
         ports: c.ports.filter((p) => p.host !== undefined).map((p) => ({ internal: p.container, external: p.host!, protocol: "tcp" })),
-        networksAdvanced: [{ name: args.network.name, aliases: [c.name] }],
+        ...(c.networks.length
+          ? { networksAdvanced: c.networks.map((n) => ({ name: args.networks.get(n)!.name, aliases: [c.name] })) }
+          : { networkMode: "none" }),
         volumes: volumes.map((vol, i) => ({ volumeName: vol.name, containerPath: c.volumes[i]!.path })),
-        mounts: c.sharedMount ? [{ type: "bind", source: c.sharedMount.source, target: c.sharedMount.target, readOnly: false }] : [],
+        mounts: [
+          ...(c.sharedMount ? [{ type: "bind", source: c.sharedMount.source, target: c.sharedMount.target, readOnly: false }] : []),
+          ...(c.sourceMount ? [{ type: "bind", source: c.sourceMount.hostPath, target: c.sourceMount.containerPath, readOnly: false }] : []),
+        ],
         ...(c.healthcheck
           ? {
               healthcheck: {

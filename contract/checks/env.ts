@@ -27,7 +27,12 @@ export function checkEnv(cfg: StackConfig): Problem[] {
     const texts: [string, string][] = [
       ...Object.entries(c.env).map(([k, v]): [string, string] => [`${c.path}.env.${k}`, v]),
       ...(c.command ?? []).map((v, j): [string, string] => [`${c.path}.command[${j}]`, v]),
+      ...Object.entries(c.dev?.env ?? {}).map(([k, v]): [string, string] => [`${c.path}.dev.env.${k}`, v]),
+      ...(c.dev?.command ?? []).map((v, j): [string, string] => [`${c.path}.dev.command[${j}]`, v]),
     ];
+    // Profiles may change values, never the set of names: the env contract is the same in dev and prod.
+    for (const k of Object.keys(c.dev?.env ?? {}))
+      if (!(k in c.env)) out.push({ path: `${c.path}.dev.env.${k}`, problem: `adds ${k}, which the service does not declare in env`, allowed: `override only names declared in env (${Object.keys(c.env).join(", ") || "none"})` });
     for (const [path, text] of texts) {
       const parsed = parseTemplate(text);
       if ("error" in parsed) {

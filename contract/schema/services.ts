@@ -34,6 +34,14 @@ export const volume = z.strictObject({
   path: absolutePath,
 });
 
+/** Overrides applied when `parity:profile` is `dev` (seed 002: bind-mounted source, reload). */
+export const devOverrides = z.strictObject({
+  command: z.array(z.string()).optional(),
+  /** Bind the source tree into the container so edits reload without a rebuild. */
+  sourceMount: z.strictObject({ hostPath: z.string().min(1), containerPath: absolutePath }).optional(),
+  env: z.record(envVarName, z.string()).default({}),
+});
+
 /** Fields every container (singleton or worker) has. */
 const containerFields = {
   /** Key of `parity:images`. */
@@ -49,6 +57,11 @@ const containerFields = {
   readOnlyRootFs: z.boolean().default(false),
   /** Bind the shared storage at its container path. */
   sharedStorage: z.boolean().default(false),
+  /** Needs outbound connections beyond declared flows (e.g. ollama pulling models). */
+  egress: z.boolean().default(false),
+  /** Variables the application refuses to start without; each must be declared in `env`. */
+  requiredEnv: z.array(envVarName).default([]),
+  dev: devOverrides.optional(),
 };
 
 export const service = z.strictObject({
@@ -61,6 +74,14 @@ export const service = z.strictObject({
   /** Holds data: its volumes are protected and never deleted by a plan. */
   stateful: z.boolean().default(false),
   ...containerFields,
+});
+
+/** A permitted connection: `from` may open connections to `to` on `port`. */
+export const flow = z.strictObject({
+  from: dnsLabel,
+  to: dnsLabel,
+  /** A container port of `to`; omit for a worker pool to mean each replica's own port. */
+  port: port.optional(),
 });
 
 /** A pool of identical workers, one container per replica, each with its own port and URL. */

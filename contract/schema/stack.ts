@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { dnsLabel, dnsName, secretName } from "./primitives";
 import { lxcHost, proxmoxSettings, sharedStorage } from "./proxmox";
-import { service, workerPool } from "./services";
+import { flow, service, workerPool } from "./services";
 
 export const targets = ["proxmox", "azure", "docker"] as const;
 
@@ -37,6 +37,19 @@ export const stackConfig = z.strictObject({
   secrets: z.record(secretName, secretSource).default({}),
   services: z.array(service).default([]),
   workers: z.array(workerPool).default([]),
+  /**
+   * Who may open connections to whom. When present, containers share a Docker network only
+   * with the services they have a flow with, and every `${service.X...}` reference needs a flow.
+   * When absent, all containers on a host share one network.
+   */
+  flows: z.array(flow).optional(),
+  /** `prod` (default) or `dev`: dev applies each service's `dev:` overrides (source mounts, reload). */
+  profile: z.enum(["prod", "dev"]).default("prod"),
+  /** Settings of the `docker` target. */
+  docker: z.strictObject({
+    /** Docker API endpoint: `unix:///var/run/docker.sock` (default) or `ssh://user@host`. */
+    host: z.string().regex(/^(unix:\/\/\/|ssh:\/\/|tcp:\/\/)/, { message: "must be unix:///path, ssh://user@host or tcp://host:port" }).default("unix:///var/run/docker.sock"),
+  }).optional(),
 });
 
 export type StackConfig = z.infer<typeof stackConfig>;
@@ -44,4 +57,5 @@ export type LxcHostConfig = z.infer<typeof lxcHost>;
 export type ServiceConfig = z.infer<typeof service>;
 export type WorkerPoolConfig = z.infer<typeof workerPool>;
 export type SecretSource = z.infer<typeof secretSource>;
+export type FlowConfig = z.infer<typeof flow>;
 export type Target = (typeof targets)[number];

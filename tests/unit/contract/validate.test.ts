@@ -176,6 +176,30 @@ describe("bad input: every problem named with key path, what is wrong and what i
     expectProblem(raw, "parity:secrets.ghcrToken", /does not match any accepted form/, /generate.*env/);
   });
 
+  it("a flow naming an unknown service or a port the target does not listen on", () => {
+    raw["flows"].push({ from: "backend", to: "dbb", port: 5432 }, { from: "grafana", to: "prometheus", port: 9091 }, { from: "backend", to: "backtest-worker", port: 5003 });
+    const n = raw["flows"].length;
+    expectProblem(raw, `parity:flows[${n - 3}].to`, /names unknown service 'dbb' \(did you mean 'db'\?\)/);
+    expectProblem(raw, `parity:flows[${n - 2}].port`, /'prometheus' does not listen on 9091/, /one of 9090/);
+    expectProblem(raw, `parity:flows[${n - 1}].port`, /is a worker pool: each replica listens on its own port/);
+  });
+
+  it("an env reference to a service without a flow to it", () => {
+    raw["flows"] = raw["flows"].filter((f: Raw) => !(f.from === "backend" && f.to === "db"));
+    expectProblem(raw, "parity:services[1].env.DB_HOST", /points 'backend' at 'db', but no flow backend → db is declared/, /add \{ from: backend, to: db/);
+  });
+
+  it("a required variable that is not declared", () => {
+    raw["services"][1]["requiredEnv"] = ["DB_HOST", "JWT_SECRET_KEY"];
+    expectProblem(raw, "parity:services[1].env.JWT_SECRET_KEY", /missing: 'backend' requires JWT_SECRET_KEY/);
+  });
+
+  it("a dev override that adds a variable the service does not declare", () => {
+    raw["services"][1]["dev"] = { env: { LOG_LEVEL: "DEBUG", RELOAD: "1" } };
+    expectProblem(raw, "parity:services[1].dev.env.RELOAD", /adds RELOAD, which the service does not declare in env/);
+    expect(problemsOf(raw).map((p) => p.path)).not.toContain("parity:services[1].dev.env.LOG_LEVEL");
+  });
+
   it("reports every problem at once, as one error without a stack trace in its message", () => {
     raw["hosts"][0]["cores"] = 6;
     raw["images"]["grafana"] = "grafana/grafana";

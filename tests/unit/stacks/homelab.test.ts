@@ -144,7 +144,7 @@ describe("homelab under mocks: Docker services", () => {
       memory: 2048,
       cpus: "1",
       volumes: [{ volumeName: "db-pgdata", containerPath: "/var/lib/postgresql/data" }],
-      networksAdvanced: [{ name: "parity-homelab", aliases: ["db"] }],
+      networksAdvanced: [{ name: "parity-homelab--backend--db", aliases: ["db"] }],
       healthcheck: { tests: ["CMD-SHELL", "pg_isready -U ktrdr -d ktrdr"], interval: "10s", timeout: "5s", retries: 3, startPeriod: "20s" },
       ports: [],
     });
@@ -176,6 +176,32 @@ describe("homelab under mocks: Docker services", () => {
       ["core-docker-image-jaeger", "jaegertracing/all-in-one:1.60.0"],
       ["workers-b-docker-image-backend", "ghcr.io/ktrdr/ktrdr-backend:5e1c2a9"],
     ]);
+  });
+});
+
+describe("homelab under mocks: networks from flows", () => {
+  it("gives each same-guest pair with a flow its own internal network, and an edge network to what publishes ports", () => {
+    const nets = homelab.byType("docker:index/network:Network").map((n) => [String(n.provider).split("::").pop(), n.inputs["name"], n.inputs["internal"]]);
+    expect(nets).toEqual([
+      ["core-docker-provider", "parity-homelab--backend--db", true],
+      ["core-docker-provider", "parity-homelab--backend--edge", false],
+      ["core-docker-provider", "parity-homelab--backend--jaeger", true],
+      ["core-docker-provider", "parity-homelab--backend--prometheus", true],
+      ["core-docker-provider", "parity-homelab--grafana--edge", false],
+      ["core-docker-provider", "parity-homelab--grafana--jaeger", true],
+      ["core-docker-provider", "parity-homelab--grafana--prometheus", true],
+      ["core-docker-provider", "parity-homelab--jaeger--edge", false],
+      ["core-docker-provider", "parity-homelab--prometheus--edge", false],
+      ["workers-b-docker-provider", "parity-homelab--backtest-worker-1--edge", false],
+      ["workers-b-docker-provider", "parity-homelab--training-worker-1--edge", false],
+    ]);
+  });
+
+  it("attaches each container to exactly its networks: the database to the backend's only", () => {
+    const joined = (name: string) => (homelab.one(CONTAINER, `${name}-container`).rawInputs["networksAdvanced"] as { name: string }[]).map((n) => n.name);
+    expect(joined("db")).toEqual(["parity-homelab--backend--db"]);
+    expect(joined("grafana")).toEqual(["parity-homelab--grafana--edge", "parity-homelab--grafana--jaeger", "parity-homelab--grafana--prometheus"]);
+    expect(joined("backend")).toEqual(["parity-homelab--backend--db", "parity-homelab--backend--edge", "parity-homelab--backend--jaeger", "parity-homelab--backend--prometheus"]);
   });
 });
 
