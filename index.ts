@@ -19,7 +19,7 @@ function main() {
     const config = validateStackConfig(readStackConfig(), stack);
     checkDeployEnvironment(config, process.env, stack, offlinePlan);
     const model = buildModel(config, stack);
-    deploy(model, { environment: process.env, offlinePlan });
+    deploy(model, { environment: process.env, offlinePlan }, config.docker?.host ?? "unix:///var/run/docker.sock");
     return stackOutputs(model);
   } catch (e) {
     // User mistakes get the report, not a stack trace.

@@ -34,7 +34,7 @@ export function buildModel(cfg: StackConfig, stack: string): PlatformModel {
     const published = s.ports[0]?.host ?? s.ports[0]?.container;
     const publicHost = multiHost ? serviceFqdn(s) : s.name;
     const ctx: ResolveContext = { stack: stackCtx, self: { name: s.name, host: publicHost, ...(published !== undefined ? { port: published } : {}) }, ...sharedCtx(cfg, s), reach: reachFrom(s.host) };
-    containers.push(buildContainer(cfg, s, { name: s.name, kind: "service", host: s.host, ports: s.ports, volumes: s.volumes, stateful: s.stateful, ctx, ...(published !== undefined ? { publicUrl: `http://${publicHost}:${published}` } : {}) }));
+    containers.push(buildContainer(cfg, s, { name: s.name, kind: "service", host: multiHost ? s.host : "local", ports: s.ports, volumes: s.volumes, stateful: s.stateful, ctx, ...(published !== undefined ? { publicUrl: `http://${publicHost}:${published}` } : {}) }));
   }
   for (const w of cfg.workers) {
     for (const slot of workerSlots(w, Math.max(0, w.replicas))) {
@@ -108,12 +108,17 @@ function buildContainer(cfg: StackConfig, c: ServiceConfig | WorkerPoolConfig, f
     image: { key: c.image, ref, ...(registry ? { registry } : {}) },
     ...(command ? { command: command.map(plain) } : {}),
     env, ports: f.ports, volumes: f.volumes, stateful: f.stateful, limits: c.limits,
+    files: "files" in c ? c.files : [],
     ...(c.healthcheck ? { healthcheck: { ...c.healthcheck, test: c.healthcheck.test.map(plain) } } : {}),
     restart: c.restart, ...(c.user ? { user: c.user } : {}),
     // A bind-mounted source tree is written by reloaders and tools: dev relaxes the read-only root.
     readOnlyRootFs: dev?.sourceMount ? false : c.readOnlyRootFs,
     ...(dev?.sourceMount ? { sourceMount: dev.sourceMount } : {}),
-    ...(c.sharedStorage && cfg.sharedStorage ? { sharedMount: { source: cfg.sharedStorage.guestPath, target: cfg.sharedStorage.containerPath } } : {}),
+    ...(c.sharedStorage && cfg.sharedStorage
+      ? { sharedMount: cfg.target === "proxmox"
+          ? { type: "bind" as const, source: cfg.sharedStorage.guestPath, target: cfg.sharedStorage.containerPath }
+          : { type: "volume" as const, source: `parity-${f.ctx.stack.name}-${cfg.sharedStorage.name}`, target: cfg.sharedStorage.containerPath } }
+      : {}),
     ...(f.publicUrl ? { publicUrl: f.publicUrl } : {}),
   };
 }
@@ -124,7 +129,7 @@ function buildHost(cfg: StackConfig, h: StackConfig["hosts"][number]): HostModel
     ? { kind: "static", ipv4Cidr: h.network.ipv4, ...(h.network.mac ? { mac: h.network.mac } : {}) }
     : { kind: "dhcp", ...(h.network.mac ? { mac: h.network.mac } : {}) };
   const storage = cfg.sharedStorage;
-  const mounts = storage?.hosts.includes(h.name);
+  const mounts = storage?.hosts?.includes(h.name);
   return {
     name: h.name, node: h.node, vmid: h.vmid, hostname: h.hostname, fqdn,
     sshAddress: network.kind === "static" ? network.ipv4Cidr.split("/")[0]! : fqdn,
@@ -141,13 +146,14 @@ function buildSharedStorage(cfg: StackConfig, hosts: readonly HostModel[]): Shar
   const s = cfg.sharedStorage!;
   const nodes = cfg.proxmox?.nodes ?? [];
   const server = nodes.find((n) => n.name === s.serverNode);
-  const clientNames = [...new Set(hosts.filter((h) => s.hosts.includes(h.name) && h.node !== s.serverNode).map((h) => h.node))];
+  const mounting = s.hosts ?? [];
+  const clientNames = [...new Set(hosts.filter((h) => mounting.includes(h.name) && h.node !== s.serverNode).map((h) => h.node))];
   return {
-    name: s.name, serverNode: s.serverNode, serverAddress: server?.address ?? "",
+    name: s.name, serverNode: s.serverNode ?? "", serverAddress: server?.address ?? "",
     exportPath: s.exportPath, guestPath: s.guestPath, containerPath: s.containerPath,
     ownerUid: s.ownerUid, ownerGid: s.ownerGid,
     clientNodes: clientNames.map((n) => ({ name: n, address: nodes.find((x) => x.name === n)?.address ?? "" })),
     clientMountPath: `/mnt/pve/${s.name}`,
-    hosts: s.hosts,
+    hosts: mounting,
   };
 }

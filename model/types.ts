@@ -107,9 +107,12 @@ export interface ContainerModel {
   readonly restart: "always" | "unless-stopped" | "on-failure";
   readonly user?: string;
   readonly readOnlyRootFs: boolean;
-  readonly sharedMount?: { readonly source: string; readonly target: string };
+  /** Shared storage: a bind of the guest path (multi-host), or a named volume (single host). */
+  readonly sharedMount?: { readonly type: "bind" | "volume"; readonly source: string; readonly target: string };
   /** Public address other hosts use: `<fqdn>:<port>`, when it publishes a port. */
   readonly publicUrl?: string;
+  /** Files uploaded into the container before start. */
+  readonly files: readonly { readonly path: string; readonly content: string; readonly executable: boolean }[];
   /** Networks it joins on its host; none means no network at all. */
   readonly networks: readonly string[];
   /** Dev profile: the source tree bound into the container. */

@@ -121,7 +121,7 @@ function dockerHost(
   return new DockerHost(
     `${h.name}-docker`,
     {
-      sshTarget: `${model.proxmox!.ssh.user}@${h.sshAddress}`,
+      endpoint: `ssh://${model.proxmox!.ssh.user}@${h.sshAddress}`,
       registries: model.registries.map((r) => ({ server: r.server, username: r.username, password: secrets.values[r.passwordSecret]! })),
       networks: model.networks.filter((n) => n.host === h.name),
     },

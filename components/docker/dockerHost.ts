@@ -9,8 +9,8 @@ export interface RegistryCredential {
 }
 
 export interface DockerHostArgs {
-  /** `root@address` the Docker CLI-style SSH transport connects to. */
-  readonly sshTarget: string;
+  /** Docker API endpoint: `ssh://root@address` for a guest, `unix:///var/run/docker.sock` locally. */
+  readonly endpoint: string;
   /** Private registries the engine pulls from (e.g. GHCR with a read:packages token). */
   readonly registries: readonly RegistryCredential[];
   /** This host's networks, derived from flows by the model. */
@@ -36,9 +36,9 @@ export class DockerHost extends pulumi.ComponentResource {
     this.provider = new docker.Provider(
       `${name}-provider`,
       {
-        host: `ssh://${args.sshTarget}`,
+        host: args.endpoint,
         // New guests have new host keys; accept the first one, refuse a changed one.
-        sshOpts: ["-o", "StrictHostKeyChecking=accept-new", "-o", "ConnectTimeout=20", "-o", "ServerAliveInterval=15"],
+        ...(args.endpoint.startsWith("ssh://") ? { sshOpts: ["-o", "StrictHostKeyChecking=accept-new", "-o", "ConnectTimeout=20", "-o", "ServerAliveInterval=15"] } : {}),
         registryAuth: args.registries.map((r) => ({ address: r.server, username: r.username, password: pulumi.secret(r.password) })),
       },
       { parent: this },

@@ -59,7 +59,7 @@ export class DockerService extends pulumi.ComponentResource {
           : { networkMode: "none" }),
         volumes: volumes.map((vol, i) => ({ volumeName: vol.name, containerPath: c.volumes[i]!.path })),
         mounts: [
-          ...(c.sharedMount ? [{ type: "bind", source: c.sharedMount.source, target: c.sharedMount.target, readOnly: false }] : []),
+          ...(c.sharedMount ? [{ type: c.sharedMount.type, source: c.sharedMount.source, target: c.sharedMount.target, readOnly: false }] : []),
           ...(c.sourceMount ? [{ type: "bind", source: c.sourceMount.hostPath, target: c.sourceMount.containerPath, readOnly: false }] : []),
         ],
         ...(c.healthcheck
@@ -73,6 +73,7 @@ export class DockerService extends pulumi.ComponentResource {
               },
             }
           : {}),
+        uploads: c.files.map((f) => ({ file: f.path, content: f.content, executable: f.executable })),
         labels: Object.entries(args.labels).map(([label, value]) => ({ label, value })),
         logDriver: "json-file",
         mustRun: true,

@@ -39,8 +39,8 @@ export function checkReferences(cfg: StackConfig): Problem[] {
   });
   const storage = cfg.sharedStorage;
   if (storage) {
-    if (cfg.proxmox && !nodes.includes(storage.serverNode)) out.push(unknown("parity:sharedStorage.serverNode", "Proxmox node", storage.serverNode, nodes));
-    storage.hosts.forEach((h, i) => {
+    if (cfg.proxmox && storage.serverNode && !nodes.includes(storage.serverNode)) out.push(unknown("parity:sharedStorage.serverNode", "Proxmox node", storage.serverNode, nodes));
+    (storage.hosts ?? []).forEach((h, i) => {
       if (!hosts.includes(h)) out.push(unknown(`parity:sharedStorage.hosts[${i}]`, "host", h, hosts));
     });
   }

@@ -84,8 +84,8 @@ export const lxcHost = z.strictObject({
 export const sharedStorage = z.strictObject({
   /** Proxmox storage ID registered on the consuming nodes. */
   name: dnsLabel,
-  /** Proxmox node that exports the directory over NFS (never an unprivileged LXC: it cannot run nfsd). */
-  serverNode: dnsLabel,
+  /** Proxmox node that exports the directory over NFS (never an unprivileged LXC: it cannot run nfsd). Required on target proxmox. */
+  serverNode: dnsLabel.optional(),
   exportPath: absolutePath.default("/srv/ktrdr-shared"),
   /** Path inside every LXC (a bind mount point). */
   guestPath: absolutePath.default("/mnt/ktrdr-shared"),
@@ -94,6 +94,6 @@ export const sharedStorage = z.strictObject({
   /** Host UID/GID that owns the export; 100000 is root of an unprivileged LXC with Proxmox's default idmap. */
   ownerUid: z.number().int().min(0).default(101000),
   ownerGid: z.number().int().min(0).default(101000),
-  /** Hosts (by name) that mount it. */
-  hosts: z.array(dnsLabel).min(1),
+  /** Hosts (by name) that mount it. Required on target proxmox; single-host targets use a named volume. */
+  hosts: z.array(dnsLabel).min(1).optional(),
 });

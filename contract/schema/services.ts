@@ -71,6 +71,11 @@ export const service = z.strictObject({
   dnsName: dnsLabel.optional(),
   ports: z.array(publishedPort).default([]),
   volumes: z.array(volume).default([]),
+  /**
+   * Files placed in the container before it starts (e.g. an init script in
+   * /docker-entrypoint-initdb.d). Literal text: secrets belong in env, which scripts read.
+   */
+  files: z.array(z.strictObject({ path: absolutePath, content: z.string(), executable: z.boolean().default(false) })).default([]),
   /** Holds data: its volumes are protected and never deleted by a plan. */
   stateful: z.boolean().default(false),
   ...containerFields,

@@ -1,0 +1,40 @@
+import * as docker from "@pulumi/docker";
+import { DockerHost } from "../components/docker/dockerHost";
+import { DockerService } from "../components/docker/dockerService";
+import { StackSecrets } from "../components/secrets/stackSecrets";
+import { PlatformModel } from "../model/types";
+import { envEntries } from "./envEntries";
+import { DeployOptions } from "./proxmox";
+
+/**
+ * One Docker engine (the user's machine, or any host reachable as ssh://): the same services,
+ * flows and env names as the homelab, on one host. Shared storage is a named volume.
+ */
+export function deployDocker(model: PlatformModel, opts: DeployOptions, endpoint: string): void {
+  const secrets = new StackSecrets("secrets", { secrets: model.secrets, environment: opts.environment, placeholderForMissing: opts.offlinePlan });
+  const engine = new DockerHost("local-docker", {
+    endpoint,
+    registries: model.registries.map((r) => ({ server: r.server, username: r.username, password: secrets.values[r.passwordSecret]! })),
+    networks: model.networks,
+  });
+  const sharedVolumes = [...new Set(model.containers.flatMap((c) => (c.sharedMount?.type === "volume" ? [c.sharedMount.source] : [])))];
+  const shared = sharedVolumes.map(
+    (name) =>
+      new docker.Volume(name, { name, labels: [{ label: "managed-by", value: "parity" }] }, { provider: engine.provider, protect: true, retainOnDelete: true }),
+  );
+  for (const c of model.containers) {
+    new DockerService(
+      c.name,
+      {
+        container: c,
+        provider: engine.provider,
+        networks: engine.networks,
+        image: engine.image(c.image.key, c.image.ref),
+        envs: envEntries(c.env, secrets.values),
+        labels: { "managed-by": "parity", "parity.stack": model.stack, "parity.service": c.pool ?? c.name, "parity.profile": model.profile },
+      },
+      { dependsOn: c.sharedMount?.type === "volume" ? shared : [] },
+    );
+  }
+}
+

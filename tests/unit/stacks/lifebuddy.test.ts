@@ -1,0 +1,87 @@
+import { ContractError } from "../../../contract/problems";
+import { validateStackConfig } from "../../../contract/validate";
+import { planStack, PlannedStack } from "../../helpers/planStack";
+import { rawStackConfig } from "../../helpers/stackConfig";
+
+const CONTAINER = "docker:index/container:Container";
+
+let lb: PlannedStack;
+beforeAll(async () => {
+  lb = await planStack("lifebuddy");
+});
+
+const networksOf = (name: string) =>
+  ((lb.one(CONTAINER, `${name}-container`).rawInputs["networksAdvanced"] as { name: string }[] | undefined) ?? []).map((n) => n.name.replace("parity-lifebuddy--", ""));
+
+describe("lifebuddy under mocks (docker target)", () => {
+  it("puts each container only on the networks its flows need: the app never shares one with the db or the LLM", () => {
+    expect(networksOf("app")).toEqual(["app--edge", "app--engine", "app--message-broker"]);
+    expect(networksOf("engine")).toEqual(["app--engine", "db--engine", "engine--message-broker", "engine--ollama"]);
+    expect(networksOf("db")).toEqual(["db--engine"]);
+    expect(networksOf("ollama")).toEqual(["engine--ollama", "ollama--edge"]);
+    expect(networksOf("message-broker")).toEqual(["app--message-broker", "engine--message-broker"]);
+    const internal = lb.byType("docker:index/network:Network").map((n) => [String(n.inputs["name"]).replace("parity-lifebuddy--", ""), n.inputs["internal"]]);
+    expect(internal).toEqual([
+      ["app--edge", false], ["app--engine", true], ["app--message-broker", true], ["db--engine", true],
+      ["engine--message-broker", true], ["engine--ollama", true], ["ollama--edge", false],
+    ]);
+  });
+
+  it("publishes only the app's port, on the local engine", () => {
+    expect(lb.byType("pulumi:providers:docker").map((p) => p.inputs["host"])).toEqual(["unix:///var/run/docker.sock"]);
+    const published = lb.byType(CONTAINER).flatMap((c) => (c.rawInputs["ports"] as { external: number }[]).map((p) => [c.inputs["name"], p.external]));
+    expect(published).toEqual([["app", 8000]]);
+  });
+
+  it("runs app and engine with the seed's gunicorn commands, non-root, read-only, with limits and health checks", () => {
+    const app = lb.one(CONTAINER, "app-container").rawInputs;
+    expect(app).toMatchObject({
+      command: ["gunicorn", "app.main:app", "--workers", "4", "--worker-class", "uvicorn.workers.UvicornWorker", "--bind", "0.0.0.0:8000"],
+      user: "1000:1000", readOnly: true, memory: 1024, cpus: "1", restart: "unless-stopped",
+      tmpfs: { "/tmp": "rw,noexec,nosuid,size=64m" },
+    });
+    expect(lb.one(CONTAINER, "engine-container").rawInputs["command"]).toEqual(["gunicorn", "engine.main:app", "--workers", "4", "--worker-class", "uvicorn.workers.UvicornWorker", "--bind", "0.0.0.0:8001"]);
+  });
+
+  it("creates the three database roles at first start from env passwords, never from the script text", () => {
+    const uploads = lb.one(CONTAINER, "db-container").rawInputs["uploads"] as { file: string; content: string; executable: boolean }[];
+    expect(uploads.map((u) => [u.file, u.executable])).toEqual([["/docker-entrypoint-initdb.d/10-lifebuddy-roles.sh", true]]);
+    const sql = uploads[0]!.content;
+    expect(sql).toContain("CREATE ROLE lifebuddy_rw NOLOGIN;");
+    expect(sql).toContain("CREATE ROLE cognitive_engine_full LOGIN BYPASSRLS PASSWORD :'full_pass' IN ROLE lifebuddy_rw;");
+    expect(sql).toContain("CREATE ROLE cognitive_engine_rls LOGIN NOBYPASSRLS PASSWORD :'rls_pass' IN ROLE lifebuddy_rw;");
+    expect(sql).not.toContain("mock-secrets");
+    const envs = lb.one(CONTAINER, "db-container").rawInputs["envs"] as string[];
+    expect(envs).toContain("POSTGRES_USER_FULL_PASS=mock-secrets-dbFullPassword-value");
+    expect(lb.one(CONTAINER, "db-container").secretInputs).toContain("envs");
+  });
+
+  it("gives the engine every variable the seed requires, secrets marked secret", () => {
+    expect(Object.keys(lb.plan.env["engine"]!).sort()).toEqual([
+      "APP_SECRET_KEY", "ENVIRONMENT", "JWT_ALGORITHM", "JWT_SECRET_KEY", "LOG_LEVEL", "OLLAMA_HOST", "OLLAMA_MODEL",
+      "POSTGRES_DB", "POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_USER_FULL_PASS", "POSTGRES_USER_RLS_PASS", "REDIS_HOST", "REDIS_PORT",
+    ]);
+    expect(lb.plan.env["engine"]).toMatchObject({ JWT_SECRET_KEY: "[secret]", JWT_ALGORITHM: "HS256", POSTGRES_USER_RLS_PASS: "[secret]", OLLAMA_HOST: "ollama", REDIS_HOST: "message-broker" });
+  });
+
+  it("rejects the stack when a required variable is missing", () => {
+    const raw = rawStackConfig("lifebuddy");
+    delete (raw["services"] as { name: string; env: Record<string, string> }[]).find((s) => s.name === "engine")!.env["OLLAMA_MODEL"];
+    expect(() => validateStackConfig(raw, "lifebuddy")).toThrow(ContractError);
+    expect(() => validateStackConfig(raw, "lifebuddy")).toThrow(/parity:services\[4\]\.env\.OLLAMA_MODEL: missing: 'engine' requires OLLAMA_MODEL/);
+  });
+});
+
+describe("dev and prod from one config", () => {
+  it("dev mounts the source, reloads and relaxes the read-only root; prod runs gunicorn read-only", async () => {
+    const dev = await planStack("lifebuddy", (v) => {
+      v["parity:profile"] = "dev";
+    });
+    const app = dev.one(CONTAINER, "app-container").rawInputs;
+    expect(app["command"]).toEqual(["uvicorn", "app.main:app", "--reload", "--host", "0.0.0.0", "--port", "8000"]);
+    expect(app["mounts"]).toEqual([{ type: "bind", source: "./app", target: "/srv/app/app", readOnly: false }]);
+    expect(app["readOnly"]).toBe(false);
+    expect(dev.plan.env["app"]!["LOG_LEVEL"]).toBe("DEBUG");
+    expect(Object.keys(dev.plan.env["app"]!)).toEqual(Object.keys(lb.plan.env["app"]!));
+  });
+});
