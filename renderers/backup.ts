@@ -1,0 +1,102 @@
+/**
+ * PostgreSQL backups to shared storage: a systemd timer runs `pg_dump -Fc` per database,
+ * writing `<db>-<UTC timestamp>.dump` atomically (`.partial`, fsync, rename) and pruning by age
+ * and/or count; `parity-pg-restore <dump> <db>` restores one into an empty database.
+ */
+import type { ProvisionBundle } from "./bundle";
+import { assertIdentifier, scriptPrelude, shq } from "./common/shell";
+import { HARDENING, renderUnit } from "./common/systemd";
+import { renderBackupCommand, renderRestoreCommand } from "./backup/commands";
+
+export interface PgBackupSpec {
+  /** Databases to dump, each to its own file. */
+  readonly databases: readonly string[];
+  /** Directory on shared storage. Default `/mnt/shared/backups/postgresql`. */
+  readonly directory?: string;
+  /** systemd `OnCalendar=`. Default `*-*-* 02:30:00` (daily). */
+  readonly onCalendar?: string;
+  /** Delete dumps older than this many days. Default `14`; `0` keeps all (then use `keepCount`). */
+  readonly keepDays?: number;
+  /** Keep at most this many dumps per database. Default: no count limit. */
+  readonly keepCount?: number;
+  /** Port of the local cluster (dumps connect over its socket as `postgres`). Default `5432`. */
+  readonly port?: number;
+}
+
+export const BACKUP_COMMAND = "/usr/local/sbin/parity-pg-backup";
+export const RESTORE_COMMAND = "/usr/local/sbin/parity-pg-restore";
+export const BACKUP_SERVICE = "/etc/systemd/system/parity-pg-backup.service";
+export const BACKUP_TIMER = "/etc/systemd/system/parity-pg-backup.timer";
+
+export function renderPgBackup(spec: PgBackupSpec): ProvisionBundle {
+  const dir = spec.directory ?? "/mnt/shared/backups/postgresql";
+  const keepDays = spec.keepDays ?? 14;
+  const keepCount = spec.keepCount ?? 0;
+  const port = spec.port ?? 5432;
+  if (spec.databases.length === 0) throw new Error("backup: at least one database");
+  for (const db of spec.databases) assertIdentifier(db, "backup database");
+  if (!/^\/[A-Za-z0-9_.\/-]+$/.test(dir) || dir.includes("..")) throw new Error(`backup directory "${dir}" must be an absolute plain path`);
+  if (!Number.isInteger(keepDays) || keepDays < 0) throw new Error("keepDays must be an integer >= 0");
+  if (!Number.isInteger(keepCount) || keepCount < 0) throw new Error("keepCount must be an integer >= 0");
+  if (keepDays === 0 && keepCount === 0) throw new Error("backup retention: set keepDays or keepCount, or the share fills up");
+
+  const service = renderUnit("PostgreSQL dumps to shared storage (Parity).", [
+    ["Unit", ["Description=Parity: pg_dump to shared storage", "After=postgresql.service", "Requisite=postgresql.service"]],
+    [
+      "Service",
+      [
+        "Type=oneshot",
+        "User=postgres",
+        "Group=postgres",
+        `ExecStart=${BACKUP_COMMAND} --dir ${dir} --port ${port} --keep-days ${keepDays} --keep-count ${keepCount} ${spec.databases.join(" ")}`,
+        `ReadWritePaths=${dir}`,
+        // Dumps go through the local socket: no network at all.
+        "PrivateNetwork=yes",
+        "IPAddressDeny=any",
+        "RestrictAddressFamilies=AF_UNIX",
+        "MemoryDenyWriteExecute=yes",
+        "Nice=10",
+        "IOSchedulingClass=idle",
+        ...HARDENING.filter((l) => l !== "UMask=0077"),
+        "UMask=0027",
+      ],
+    ],
+  ]);
+  const timer = renderUnit("Schedule of parity-pg-backup.service.", [
+    ["Unit", ["Description=Parity: scheduled PostgreSQL dumps"]],
+    ["Timer", [`OnCalendar=${spec.onCalendar ?? "*-*-* 02:30:00"}`, "Persistent=true", "RandomizedDelaySec=10min"]],
+    ["Install", ["WantedBy=timers.target"]],
+  ]);
+
+  const script = `${scriptPrelude("pg-backup")}
+DIR=${shq(dir)}
+command -v pg_dump >/dev/null || die "pg_dump not found: the PostgreSQL step must run first"
+id postgres >/dev/null 2>&1 || die "user postgres missing: the PostgreSQL step must run first"
+if [ ! -d "$DIR" ]; then
+  install -d -m 0750 -o postgres -g postgres "$DIR"
+  log "created $DIR"
+elif [ "$(stat -c %U "$DIR")" != postgres ]; then
+  # On a root-squashed NFS share chown fails; what matters is that postgres can write there.
+  chown postgres:postgres "$DIR" 2>/dev/null || true
+fi
+runuser -u postgres -- test -w "$DIR" || die "$DIR is not writable by postgres (shared storage mounted read-only or squashed?)"
+if any_changed ${shq(BACKUP_SERVICE)} ${shq(BACKUP_TIMER)}; then
+  systemctl daemon-reload
+  systemctl is-active --quiet parity-pg-backup.timer && systemctl restart parity-pg-backup.timer
+fi
+systemctl is-enabled --quiet parity-pg-backup.timer || systemctl enable --quiet parity-pg-backup.timer
+systemctl is-active --quiet parity-pg-backup.timer || systemctl start parity-pg-backup.timer
+log "backups of ${spec.databases.join(", ")} to $DIR on '${spec.onCalendar ?? "*-*-* 02:30:00"}'"
+`;
+  return {
+    name: "pg-backup",
+    files: [
+      { path: BACKUP_COMMAND, content: renderBackupCommand(), mode: "0755" },
+      { path: RESTORE_COMMAND, content: renderRestoreCommand(), mode: "0755" },
+      { path: BACKUP_SERVICE, content: service, mode: "0644" },
+      { path: BACKUP_TIMER, content: timer, mode: "0644" },
+    ],
+    script,
+    secretEnv: [],
+  };
+}

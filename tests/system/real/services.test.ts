@@ -1,0 +1,242 @@
+/**
+ * Real-server test of the in-LXC services (issue 3): the very bundles the components hand to
+ * Pulumi run twice on a Debian 12 test-bed guest (unprivileged LXC, systemd as PID 1), then
+ * PostgreSQL, Redis, RabbitMQ, backups and the native units are checked for real behaviour.
+ *
+ * Run: npx jest --config jest.system.config.js tests/system/real/services.test.ts
+ */
+import { bundleHash, type ProvisionBundle } from "../../../renderers/bundle";
+import { renderPostgres } from "../../../renderers/postgres";
+import { renderRedis } from "../../../renderers/redis";
+import { renderRabbit } from "../../../renderers/rabbitmq";
+import { renderNativeServices } from "../../../renderers/nativeServices";
+import { renderPgBackup } from "../../../renderers/backup";
+import { createGuest, destroyGuest, ensureTestbed, type Guest } from "../lib/testbed";
+import {
+  ALL_TEST_SECRETS, SERVICE_SECRETS, TEST_SECRETS, backupSpec, nativeServicesSpec, postgresSpec, rabbitSpec, redisSpec,
+} from "../../fixtures/serviceSpecs";
+import { basicAuth, mustRunBundle, packageList, securityExposure, sh, unitStates, waitFor } from "./serviceHelpers";
+
+const GUEST = "parity-t-svc-sa";
+const MEMORY_MB = 2048;
+const HOST_CIDR = "10.231.0.1/32"; // the test host on the bridge: the only declared PostgreSQL client
+const APPS = ["broker-gateway", "intelligent-core", "event-bus", "monitoring", "frontend"];
+const REDIS_UNITS = ["parity-redis@6379.service", "parity-redis@6380.service", "parity-redis@6381.service"];
+const WATCHED_UNITS = ["postgresql@15-main.service", ...REDIS_UNITS, "rabbitmq-server.service", "stock-analysis-health.service",
+  "parity-pg-refresh-stock-analysis-event-store.timer", "parity-pg-backup.timer", ...APPS.map((a) => `stock-analysis-${a}.service`)];
+const OUR_UNITS = ["parity-redis@6379.service", "parity-pg-refresh-stock-analysis-event-store.service", "parity-pg-backup.service",
+  "stock-analysis-health.service", ...APPS.map((a) => `stock-analysis-${a}.service`)];
+
+function bundles(redisMaxmemoryMb = 2048): ProvisionBundle[] {
+  return [
+    renderPostgres(postgresSpec({ memoryMb: MEMORY_MB, clients: [HOST_CIDR] })),
+    renderRedis(redisSpec(redisMaxmemoryMb)),
+    renderRabbit(rabbitSpec()),
+    renderPgBackup(backupSpec()),
+    renderNativeServices(nativeServicesSpec()),
+  ];
+}
+
+const figures: Record<string, { firstRunSeconds?: number; secondRunSeconds?: number }> = {};
+const exposure: Record<string, number> = {};
+
+describe("in-LXC services on a Debian 12 guest", () => {
+  let g: Guest;
+  const rmqUrl = (path: string) => `http://${g.ipv4}:15672/api${path}`;
+  const app = basicAuth("stock_analysis", SERVICE_SECRETS.RABBITMQ_APP_PASSWORD);
+  const admin = basicAuth("parity-admin", SERVICE_SECRETS.RABBITMQ_ADMIN_PASSWORD);
+
+  beforeAll(async () => {
+    await ensureTestbed();
+    g = await createGuest({ name: GUEST, memoryMb: MEMORY_MB });
+  }, 900_000);
+
+  afterAll(async () => {
+    console.log(`service bundle timings (s): ${JSON.stringify(figures, null, 2)}`);
+    console.log(`systemd-analyze security exposure: ${JSON.stringify(exposure, null, 2)}`);
+    console.log([
+      "NOT verified on this machine (see docs/SERVICES.md):",
+      "- uv: no PyPI/GitHub here; only the 'uv is NOT installed' path and the python3.11 -m venv fallback ran",
+      "- application code of the five services: out of scope; units proven to fail clearly without it",
+      "- pgvector: not packaged in Debian 12; the step would stop naming the package",
+      "- RabbitMQ 3.12+ (seed): bookworm ships 3.10, which is what ran",
+      "- NFS shared storage: no NFS client/server in this kernel; backups went to a local directory at the same path",
+      "- Proxmox AppArmor + nesting for systemd sandboxing: the test bed has no AppArmor",
+    ].join("\n"));
+    await destroyGuest(GUEST);
+  }, 300_000);
+
+  test("first run of every bundle succeeds", async () => {
+    for (const b of bundles()) {
+      const r = await mustRunBundle(g, b, ALL_TEST_SECRETS);
+      figures[b.name] = { firstRunSeconds: r.seconds };
+      console.log(`[${b.name}] first run ${r.seconds.toFixed(1)} s\n${r.stdout}${r.stderr}`);
+      // uv cannot be installed here (no PyPI/GitHub): the step must say so, not pretend.
+      if (b.name === "stock-analysis-services") expect(r.stderr).toContain("uv is NOT installed");
+    }
+  }, 1_800_000);
+
+  test("the native units fail clearly while the application code is absent", async () => {
+    for (const a of APPS) {
+      await waitFor(async () => (await g.exec(`systemctl is-failed --quiet stock-analysis-${a}.service`)).code === 0, 120_000, `${a} failed`);
+      const log = await sh(g, `journalctl -u stock-analysis-${a}.service --no-pager -o cat`);
+      expect(log).toContain(`application code not installed at /opt/stock-analysis/services/${a}`);
+    }
+  }, 300_000);
+
+  test("second run changes no file, restarts no service, installs no package", async () => {
+    const before = await unitStates(g, WATCHED_UNITS);
+    const pkgs = await packageList(g);
+    for (const b of bundles()) {
+      const r = await mustRunBundle(g, b, ALL_TEST_SECRETS);
+      figures[b.name] = { ...figures[b.name], secondRunSeconds: r.seconds };
+      console.log(`[${b.name}] second run ${r.seconds.toFixed(1)} s\n${r.stdout}${r.stderr}`);
+      expect({ bundle: b.name, changed: r.changedFiles }).toEqual({ bundle: b.name, changed: [] });
+      expect(r.stdout).not.toMatch(/installing packages|restarting|creating the cluster|applying migration|setting password|adding user|importing/);
+    }
+    expect(await unitStates(g, WATCHED_UNITS)).toEqual(before);
+    expect(await packageList(g)).toBe(pkgs);
+  }, 900_000);
+
+  test("PostgreSQL: settings, roles and RLS, append-only event store, client networks", async () => {
+    const pg = (sql: string, db = "postgres") => sh(g, `runuser -u postgres -- psql -XAtq -d ${db} -c "${sql}"`);
+    expect(await pg("SHOW shared_buffers")).toBe(`${MEMORY_MB / 4}MB`);
+    expect(await pg("SHOW max_connections")).toBe("100");
+    expect(await pg("SELECT rolbypassrls FROM pg_roles WHERE rolname = 'cognitive_engine_full'")).toBe("t");
+    expect(await pg("SELECT rolbypassrls FROM pg_roles WHERE rolname = 'cognitive_engine_rls'")).toBe("f");
+    expect(await pg("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'stock_analysis_event_store'")).toBe("stock_analysis_user");
+    expect(await pg("SELECT string_agg(version::text, ',' ORDER BY version) FROM parity.schema_migrations", "stock_analysis_event_store")).toBe("1,2,3");
+
+    const as = (role: string, password: string, db: string, sql: string) =>
+      g.exec(`read -r PGPASSWORD; export PGPASSWORD; psql -XAtq -v ON_ERROR_STOP=1 -h 127.0.0.1 -U ${role} -d ${db} -c "${sql}"`, { stdin: `${password}\n` });
+    // RLS: the owner creates a table with a policy; the RLS role sees its rows only, the full role all.
+    const owner = await as("lifebuddy_rw", TEST_SECRETS.PG_LIFEBUDDY_RW_PASSWORD, "lifebuddy",
+      "CREATE TABLE IF NOT EXISTS notes (owner_role text, body text); ALTER TABLE notes ENABLE ROW LEVEL SECURITY; " +
+      "DROP POLICY IF EXISTS own_rows ON notes; CREATE POLICY own_rows ON notes USING (owner_role = current_user); " +
+      "TRUNCATE notes; INSERT INTO notes VALUES ('cognitive_engine_rls', 'mine'), ('someone_else', 'theirs'), ('someone_else', 'more');");
+    expect(owner.code).toBe(0);
+    expect((await as("cognitive_engine_rls", TEST_SECRETS.POSTGRES_USER_RLS_PASS, "lifebuddy", "SELECT count(*) FROM notes")).stdout.trim()).toBe("1");
+    expect((await as("cognitive_engine_full", TEST_SECRETS.POSTGRES_USER_FULL_PASS, "lifebuddy", "SELECT count(*) FROM notes")).stdout.trim()).toBe("3");
+
+    const es = (sql: string) => as("stock_analysis_user", TEST_SECRETS.PG_STOCK_ANALYSIS_PASSWORD, "stock_analysis_event_store", sql);
+    const stream = `s-${Date.now()}`;
+    const insert = `INSERT INTO event_store.events (stream_id, stream_version, event_type, payload) VALUES ('${stream}', 1, 'OrderPlaced', '{}')`;
+    expect((await es(insert)).code).toBe(0);
+    const dup = await es(insert);
+    expect(dup.code).not.toBe(0);
+    expect(dup.stderr).toContain("events_stream_version_unique");
+    expect((await es(`UPDATE event_store.events SET event_type = 'x' WHERE stream_id = '${stream}'`)).stderr).toContain("permission denied");
+    const superDelete = await g.exec(`runuser -u postgres -- psql -XAtq -d stock_analysis_event_store -c "DELETE FROM event_store.events"`);
+    expect(superDelete.stderr).toContain("append-only");
+    await sh(g, "systemctl start parity-pg-refresh-stock-analysis-event-store.service");
+    expect(await pg(`SELECT current_version FROM event_store.stream_summaries WHERE stream_id = '${stream}'`, "stock_analysis_event_store")).toBe("1");
+
+    // pg_hba: the declared client (this host) gets in; the guest's own bridge address is not declared.
+    const fromGuestIp = await g.exec(`read -r PGPASSWORD; export PGPASSWORD; psql -XAtq -h ${g.ipv4} -U stock_analysis_user -d stock_analysis_event_store -c "SELECT 1"`,
+      { stdin: `${TEST_SECRETS.PG_STOCK_ANALYSIS_PASSWORD}\n` });
+    expect(fromGuestIp.stderr).toContain("no pg_hba.conf entry");
+  }, 300_000);
+
+  test("Redis: cluster ok with all slots, persistence and memory policy, auth required", async () => {
+    const cli = (port: number, cmd: string) => sh(g, `read -r REDISCLI_AUTH; export REDISCLI_AUTH; redis-cli -p ${port} ${cmd}`, `${SERVICE_SECRETS.REDIS_PASSWORD}\n`);
+    const info = await cli(6379, "CLUSTER INFO");
+    expect(info).toContain("cluster_state:ok");
+    expect(info).toContain("cluster_slots_assigned:16384");
+    for (const port of [6379, 6380, 6381]) {
+      expect((await cli(port, "CONFIG GET maxmemory")).split("\n")[1]).toBe(String(2048 * 1024 * 1024));
+      expect((await cli(port, "CONFIG GET maxmemory-policy")).split("\n")[1]).toBe("allkeys-lru");
+      expect((await cli(port, "CONFIG GET appendonly")).split("\n")[1]).toBe("yes");
+      expect((await cli(port, "CONFIG GET save")).split("\n")[1]).toBe("3600 1 300 100 60 10000");
+    }
+    expect(await sh(g, "redis-cli -p 6379 PING 2>&1 || true")).toContain("NOAUTH");
+    expect(await sh(g, "systemctl is-enabled redis-server.service || true")).toBe("masked");
+  }, 120_000);
+
+  test("RabbitMQ: rejected message dead-letters, vhost isolation, no guest", async () => {
+    const vh = encodeURIComponent("/stock-analysis");
+    const key = `orders.${Date.now()}`;
+    const pub = await fetch(rmqUrl(`/exchanges/${vh}/stock-analysis-events/publish`), {
+      method: "POST", headers: app,
+      body: JSON.stringify({ properties: {}, routing_key: key, payload: "hello", payload_encoding: "string" }),
+    });
+    expect(await pub.json()).toEqual({ routed: true });
+    const got = await fetch(rmqUrl(`/queues/${vh}/stock-analysis-main/get`), {
+      method: "POST", headers: app, body: JSON.stringify({ count: 1, ackmode: "reject_requeue_false", encoding: "auto" }),
+    });
+    expect(((await got.json()) as Array<{ routing_key: string }>)[0]?.routing_key).toBe(key);
+    let dead: Array<{ routing_key: string; exchange: string }> = [];
+    await waitFor(async () => {
+      const r = await fetch(rmqUrl(`/queues/${vh}/stock-analysis-dlq/get`), {
+        method: "POST", headers: app, body: JSON.stringify({ count: 1, ackmode: "ack_requeue_false", encoding: "auto" }),
+      });
+      dead = (await r.json()) as typeof dead;
+      return dead.length > 0;
+    }, 10_000, "dead-lettered message");
+    expect(dead[0]).toMatchObject({ routing_key: key, exchange: "stock-analysis-dlx" });
+
+    expect((await fetch(rmqUrl(`/vhosts/${encodeURIComponent("/other")}`), { method: "PUT", headers: admin })).status).toBeLessThan(300);
+    expect((await fetch(rmqUrl(`/exchanges/${encodeURIComponent("/other")}`), { headers: app })).status).toBe(401);
+    expect((await fetch(rmqUrl("/whoami"), { headers: basicAuth("guest", "guest") })).status).toBe(401);
+    expect((await fetch(rmqUrl("/whoami"), { headers: app })).status).toBe(200);
+  }, 120_000);
+
+  test("backup: the timer's service dumps to the shared path and the dump restores with the same rows", async () => {
+    expect(await sh(g, "systemctl is-active parity-pg-backup.timer")).toBe("active");
+    await sh(g, "systemctl start parity-pg-backup.service");
+    const dump = await sh(g, "ls -1t /mnt/shared/backups/postgresql/stock_analysis_event_store-*.dump | head -n1");
+    expect(dump).toMatch(/stock_analysis_event_store-\d{8}T\d{6}Z\.dump$/);
+    expect(await sh(g, "ls /mnt/shared/backups/postgresql | grep -c partial || true")).toBe("0");
+    await sh(g, "runuser -u postgres -- dropdb --if-exists restore_check");
+    const out = await sh(g, `/usr/local/sbin/parity-pg-restore ${dump} restore_check`);
+    expect(out).toContain("restored");
+    const count = (db: string) => sh(g, `runuser -u postgres -- psql -XAtq -d ${db} -c "SELECT (SELECT count(*) FROM event_store.events) || '/' || (SELECT count(*) FROM parity.schema_migrations)"`);
+    expect(await count("restore_check")).toBe(await count("stock_analysis_event_store"));
+    const again = await g.exec(`/usr/local/sbin/parity-pg-restore ${dump} restore_check`);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain("not empty");
+  }, 300_000);
+
+  test("health endpoint answers 200 with all dependencies up and 503 without one", async () => {
+    const health = async () => {
+      const r = await fetch(`http://${g.ipv4}:8010/health`);
+      return { status: r.status, body: (await r.json()) as { status: string; checks: Record<string, { ok: boolean }> } };
+    };
+    let h = await health();
+    expect(h.status).toBe(200);
+    expect(h.body.checks).toEqual({ postgres: expect.objectContaining({ ok: true }), redis: expect.objectContaining({ ok: true }), rabbitmq: expect.objectContaining({ ok: true }) });
+    await sh(g, "systemctl stop parity-redis@6380.service");
+    try {
+      h = await health();
+      expect(h.status).toBe(503);
+      expect(h.body.checks["redis"]?.ok).toBe(false);
+      expect(h.body.checks["postgres"]?.ok).toBe(true);
+    } finally {
+      await sh(g, "systemctl start parity-redis@6380.service");
+    }
+    await waitFor(async () => (await health()).status === 200, 60_000, "health back to 200");
+  }, 180_000);
+
+  test("every unit passes systemd-analyze verify; security exposure is reported", async () => {
+    for (const u of OUR_UNITS) {
+      const r = await g.exec(`systemd-analyze verify ${u}`);
+      expect({ unit: u, code: r.code, stderr: r.stderr.split("\n").filter((l) => /parity|stock-analysis/.test(l)) }).toEqual({ unit: u, code: 0, stderr: [] });
+      exposure[u] = await securityExposure(g, u);
+    }
+    for (const [u, e] of Object.entries(exposure)) expect({ unit: u, ok: e <= 4.0 }).toEqual({ unit: u, ok: true });
+  }, 300_000);
+
+  test("changing Redis maxmemory re-runs only the Redis bundle and applies it live", async () => {
+    const old = bundles(2048);
+    const next = bundles(1024);
+    const changed = next.filter((b, i) => bundleHash(b) !== bundleHash(old[i]!)).map((b) => b.name);
+    expect(changed).toEqual(["redis"]);
+    const before = await unitStates(g, REDIS_UNITS);
+    const r = await mustRunBundle(g, next.find((b) => b.name === "redis")!, ALL_TEST_SECRETS);
+    expect(r.changedFiles.sort()).toEqual(["/etc/redis/parity/6379.tunables.conf", "/etc/redis/parity/6380.tunables.conf", "/etc/redis/parity/6381.tunables.conf"]);
+    for (const port of [6379, 6380, 6381]) {
+      const v = await sh(g, `read -r REDISCLI_AUTH; export REDISCLI_AUTH; redis-cli -p ${port} CONFIG GET maxmemory`, `${SERVICE_SECRETS.REDIS_PASSWORD}\n`);
+      expect(v.split("\n")[1]).toBe(String(1024 * 1024 * 1024));
+    }
+    expect(await unitStates(g, REDIS_UNITS)).toEqual(before); // applied live: no restart
+  }, 300_000);
+});
