@@ -82,7 +82,10 @@ export function renderEntrypoint(bundle: ProvisionBundle): string {
 set -euo pipefail
 umask 077
 here="$(cd "$(dirname "\${BASH_SOURCE[0]}")" && pwd)"
+# Changes a failed run installed but its script never acted on are carried to the next run.
+pending="$here/pending-changes"
 PARITY_CHANGED_FILES=""
+[ -f "$pending" ] && PARITY_CHANGED_FILES="$(cat "$pending")"$'\\n'
 
 # Secrets arrive on stdin as NAME=<base64> lines so they never appear in argv or logs.
 expected_secrets=(${secretNames})
@@ -90,6 +93,11 @@ if [ "\${#expected_secrets[@]}" -gt 0 ]; then
   while IFS= read -r line || [ -n "$line" ]; do
     [ -z "$line" ] && continue
     name="\${line%%=*}"
+    # Only declared names: stdin must not be able to set PATH, LD_PRELOAD or anything else.
+    case " \${expected_secrets[*]} " in
+      *" $name "*) ;;
+      *) echo "parity: step ${bundle.name}: unexpected name $name on stdin" >&2; exit 65 ;;
+    esac
     value="$(printf '%s' "\${line#*=}" | base64 -d)"
     export "$name=$value"
   done
@@ -125,8 +133,14 @@ base64 -d > "$here/script.sh" <<'PARITY_SCRIPT'
 ${script}
 PARITY_SCRIPT
 chmod 0700 "$here/script.sh"
+PARITY_CHANGED_FILES="$(printf '%s' "$PARITY_CHANGED_FILES" | sed '/^$/d' | sort -u)"
+[ -n "$PARITY_CHANGED_FILES" ] && PARITY_CHANGED_FILES+=$'\\n'
+printf '%s' "$PARITY_CHANGED_FILES" > "$pending"
 export PARITY_CHANGED_FILES
-exec bash "$here/script.sh"
+# The step's own files set their modes explicitly; its script runs with the usual umask.
+umask 022
+bash "$here/script.sh"
+rm -f "$pending"
 `;
 }
 

@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { ProvisionBundle } from "../../../renderers/bundle";
-import { Guest, createGuest, destroyAllGuests, ensureTestbed, testbedTimings } from "../lib/testbed";
+import { Guest, createGuest, destroyGuest, ensureTestbed, testbedTimings } from "../lib/testbed";
 import { run } from "../lib/testbed-shell";
 
 const SECRET = `tb-${randomBytes(12).toString("hex")}`;
@@ -59,7 +59,8 @@ describe("Debian 12 LXC test bed", () => {
   });
 
   afterAll(async () => {
-    await destroyAllGuests();
+    // Only this file's guests: other suites may be using the test bed at the same time.
+    for (const name of ["parity-t-tb-a", "parity-t-tb-b"]) await destroyGuest(name);
     console.log(`[testbed timings] ${JSON.stringify(timings)}`);
   });
 

@@ -33,6 +33,30 @@ describe("provision bundles (run with real bash)", () => {
     expect(() => execFileSync("bash", [entry], { input: "", stdio: "pipe" })).toThrow(/secret DEMO_TOKEN was not provided on stdin/);
   });
 
+  it("carry the changes of a run whose script failed into the next run", () => {
+    const dir = mkdtempSync(join(tmpdir(), "parity-bundle-"));
+    const flag = join(dir, "fail");
+    const b: ProvisionBundle = {
+      name: "flaky",
+      files: [{ path: join(dir, "etc/a.conf"), content: "x\n", mode: "0644" }],
+      script: `echo "changed:\${PARITY_CHANGED_FILES//$'\\n'/,}"; [ ! -e ${flag} ]`,
+      secretEnv: [],
+    };
+    const entry = writeBundle(b, join(dir, "step"));
+    execFileSync("touch", [flag]);
+    expect(() => execFileSync("bash", [entry], { stdio: "pipe" })).toThrow();
+    execFileSync("rm", [flag]);
+    expect(execFileSync("bash", [entry], { encoding: "utf8" })).toBe(`changed:${join(dir, "etc/a.conf")},\n`);
+    expect(execFileSync("bash", [entry], { encoding: "utf8" })).toBe("changed:\n");
+  });
+
+  it("refuse names on stdin that the bundle did not declare", () => {
+    const dir = mkdtempSync(join(tmpdir(), "parity-bundle-"));
+    const entry = writeBundle(bundleIn(dir), join(dir, "step"));
+    const input = encodeSecretStdin({ DEMO_TOKEN: "t", LD_PRELOAD: "/tmp/evil.so" });
+    expect(() => execFileSync("bash", [entry], { input, stdio: "pipe" })).toThrow(/unexpected name LD_PRELOAD on stdin/);
+  });
+
   it("hash every byte that matters and nothing else", () => {
     const a = bundleIn("/x");
     expect(bundleHash(a)).toBe(bundleHash(bundleIn("/x")));
