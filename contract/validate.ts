@@ -1,6 +1,7 @@
 import { checkCapacity } from "./checks/capacity";
 import { checkEnv } from "./checks/env";
 import { checkFlows } from "./checks/flows";
+import { checkHostServices } from "./checks/hostServices";
 import { checkRequiredEnv } from "./checks/requiredEnv";
 import { checkImages } from "./checks/images";
 import { checkNetwork } from "./checks/network";
@@ -27,6 +28,7 @@ export function semanticProblems(cfg: StackConfig, raw: Record<string, unknown>)
     ...checkEnv(cfg),
     ...checkFlows(cfg),
     ...checkRequiredEnv(cfg),
+    ...checkHostServices(cfg),
   ];
 }
 

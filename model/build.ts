@@ -1,6 +1,7 @@
 import { StackConfig, ServiceConfig, WorkerPoolConfig } from "../contract/schema/stack";
 import { parseImageRef } from "../contract/checks/images";
 import { plainValue, resolveTemplate, ResolveContext } from "./env";
+import { buildHostServices } from "./hostServices";
 import { deriveNetworks } from "./networks";
 import { ContainerModel, HostModel, PlatformModel, SharedStorageModel } from "./types";
 import { workerInstanceName, workerSlots } from "./workerSlots";
@@ -80,6 +81,7 @@ export function buildModel(cfg: StackConfig, stack: string): PlatformModel {
     registries: cfg.registries,
     secrets: cfg.secrets,
     containers: withNetworks,
+    hostServices: buildHostServices(cfg, stack),
     networks,
     dnsRecords,
   };

@@ -1,4 +1,5 @@
 import { SecretSource, Target } from "../contract/schema/stack";
+import { HostServicesModel } from "./hostServices";
 import { NetworkModel } from "./networks";
 
 export type { NetworkModel } from "./networks";
@@ -19,6 +20,8 @@ export interface PlatformModel {
   readonly registries: readonly RegistryModel[];
   readonly secrets: Readonly<Record<string, SecretSource>>;
   readonly containers: readonly ContainerModel[];
+  /** Services installed inside guests, as renderer specs (see model/hostServices.ts). */
+  readonly hostServices: readonly HostServicesModel[];
   /** Docker networks per host, derived from flows (see model/networks.ts). */
   readonly networks: readonly NetworkModel[];
   readonly profile: "prod" | "dev";

@@ -20,6 +20,18 @@ export interface NfsExportSpec {
  * app user, so every guest — each with its own idmap — can read and write them.
  */
 export function renderNfsExport(spec: NfsExportSpec): ProvisionBundle {
+  // Every guest on the exporting node: a bind mount of the directory is all they need.
+  if (spec.clients.length === 0) {
+    return {
+      name: `shared-dir-${spec.name}`,
+      files: [],
+      script: `set -euo pipefail
+install -d -m 0770 -o ${spec.ownerUid} -g ${spec.ownerGid} ${spec.exportPath}
+[ "$(stat -c '%u:%g' ${spec.exportPath})" = "${spec.ownerUid}:${spec.ownerGid}" ] || chown ${spec.ownerUid}:${spec.ownerGid} ${spec.exportPath}
+`,
+      secretEnv: [],
+    };
+  }
   const opts = `rw,sync,no_subtree_check,all_squash,anonuid=${spec.ownerUid},anongid=${spec.ownerGid}`;
   const exportsFile = `# Managed by Parity: shared storage "${spec.name}".
 ${spec.exportPath} ${spec.clients.map((c) => `${c}(${opts})`).join(" ")}

@@ -3,9 +3,16 @@ import { PlatformModel } from "../model/types";
 
 /** Each service's environment as reviewers may see it: names and values, secrets as [secret]. */
 export function maskedEnv(model: PlatformModel): Record<string, Record<string, string>> {
-  return Object.fromEntries(
-    model.containers.map((c) => [c.name, Object.fromEntries(Object.entries(c.env).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, displayValue(v)]))]),
+  const sorted = (entries: [string, string][]) => Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)));
+  const containers = model.containers.map((c) => [c.name, sorted(Object.entries(c.env).map(([k, v]) => [k, displayValue(v)]))] as const);
+  // Native (systemd) services on guests: the same contract, rendered into their env files.
+  const native = model.hostServices.flatMap((h) =>
+    (h.native?.services ?? []).map((s) => [
+      `${h.host}/${s.name}`,
+      sorted([...Object.entries(s.env ?? {}), ...(s.secretEnv ?? []).map((v): [string, string] => [v.variable, "[secret]"])]),
+    ] as const),
   );
+  return Object.fromEntries([...containers, ...native]);
 }
 
 /** Plain stack outputs: nothing here can hold a secret, by construction. */

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as proxmox from "@muhlba91/pulumi-proxmoxve";
 import { DockerHost } from "../components/docker/dockerHost";
 import { DockerService } from "../components/docker/dockerService";
+import { GuestServices } from "../components/guest/guestServices";
 import { ContainerTemplate } from "../components/proxmox/containerTemplate";
 import { LxcHost } from "../components/proxmox/lxcHost";
 import { NfsSharedStorage } from "../components/proxmox/nfsSharedStorage";
@@ -88,6 +89,8 @@ export function deployProxmox(model: PlatformModel, opts: DeployOptions): Proxmo
       { connection: connect(h.sshAddress), bundle: renderHostBootstrap({ hostname: h.hostname, fqdn: h.fqdn, authorizedKeys: px.ssh.authorizedKeys, ...(h.sharedMount ? { sharedPath: h.sharedMount.guestPath } : {}) }) },
       { dependsOn: [lxc] },
     );
+    const inGuest = model.hostServices.find((x) => x.host === h.name);
+    if (inGuest) new GuestServices(`${h.name}-services`, { connection: connect(h.sshAddress), services: inGuest, secrets: secrets.values }, { dependsOn: [bootstrap] });
     if (h.docker) dockerHosts[h.name] = dockerHost(model, h, secrets, connect, bootstrap);
   }
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { dnsLabel, dnsName, secretName } from "./primitives";
 import { lxcHost, proxmoxSettings, sharedStorage } from "./proxmox";
 import { flow, service, workerPool } from "./services";
+import { hostServices } from "./hostServices";
 
 export const targets = ["proxmox", "azure", "docker"] as const;
 
@@ -36,6 +37,8 @@ export const stackConfig = z.strictObject({
   images: z.record(dnsLabel, z.string()),
   secrets: z.record(secretName, secretSource).default({}),
   services: z.array(service).default([]),
+  /** Services installed from Debian packages inside a guest, by host name (target proxmox). */
+  hostServices: z.record(z.string(), hostServices).default({}),
   workers: z.array(workerPool).default([]),
   /**
    * Who may open connections to whom. When present, containers share a Docker network only

@@ -200,6 +200,22 @@ describe("bad input: every problem named with key path, what is wrong and what i
     expect(problemsOf(raw).map((p) => p.path)).not.toContain("parity:services[1].dev.env.LOG_LEVEL");
   });
 
+  it("in-guest services naming unknown secrets, roles or data services, or not fitting the guest", () => {
+    const sa: Raw = rawStackConfig("stock-analysis");
+    const svc = sa["hostServices"]["stock-analysis"];
+    svc.redis.passwordSecret = "redisPasword";
+    svc.postgres.databases[0].owner = "nobody";
+    svc.redis.maxmemoryMb = 3000;
+    svc.backup.directory = "/var/backups/pg";
+    delete svc.rabbitmq;
+    const base = "parity:hostServices.stock-analysis";
+    expectProblem(sa, `${base}.redis.passwordSecret`, /unknown secret 'redisPasword' \(did you mean 'redisPassword'\?\)/);
+    expectProblem(sa, `${base}.postgres.databases[0].owner`, /names unknown role 'nobody'/);
+    expectProblem(sa, `${base}.redis.maxmemoryMb`, /reserve 11048 MiB, the guest has 8192 MiB/);
+    expectProblem(sa, `${base}.backup.directory`, /\/var\/backups\/pg is not on the shared storage mounted at \/mnt\/shared/);
+    expectProblem(sa, `${base}.native.services[0].uses[2]`, /uses rabbitmq, which this guest does not run/);
+  });
+
   it("reports every problem at once, as one error without a stack trace in its message", () => {
     raw["hosts"][0]["cores"] = 6;
     raw["images"]["grafana"] = "grafana/grafana";

@@ -35,7 +35,7 @@ describe("the homelab model", () => {
       ["workers-c", { nodePath: "/mnt/pve/ktrdr-shared", guestPath: "/mnt/ktrdr-shared" }],
     ]);
     expect(m.sharedStorage!.clientNodes).toEqual([{ name: "pve-b", address: "192.168.1.11" }, { name: "pve-c", address: "192.168.1.12" }]);
-    expect(m.containers.find((c) => c.name === "backtest-worker-1")!.sharedMount).toEqual({ source: "/mnt/ktrdr-shared", target: "/mnt/shared" });
+    expect(m.containers.find((c) => c.name === "backtest-worker-1")!.sharedMount).toEqual({ type: "bind", source: "/mnt/ktrdr-shared", target: "/mnt/shared" });
   });
 
   it("lists the DNS records users must publish", () => {

@@ -1,0 +1,101 @@
+import { z } from "zod";
+import { absolutePath, envVarName, ipv4Cidr, port, secretName } from "./primitives";
+
+/**
+ * Data and application services installed inside a guest from Debian packages (no Docker),
+ * keyed by host name under `parity:hostServices`. Passwords are parity secret names.
+ */
+const pgIdentifier = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { message: "must be a lowercase PostgreSQL identifier" });
+
+export const postgresService = z.strictObject({
+  /** Major version of Debian's packages; Debian 12 ships 15. */
+  version: z.number().int().min(12).max(17).default(15),
+  listenAddresses: z.array(z.string()).default(["localhost"]),
+  /** Networks allowed in pg_hba.conf (scram-sha-256), besides local connections. */
+  clients: z.array(z.strictObject({ cidr: ipv4Cidr, databases: z.array(pgIdentifier).optional(), roles: z.array(pgIdentifier).optional() })).default([]),
+  maxConnections: z.number().int().min(10).max(10000).default(100),
+  /** Default: 25% of the guest's memory. */
+  sharedBuffersMb: z.number().int().min(16).optional(),
+  settings: z.record(z.string().regex(/^[a-z_.]+$/), z.string()).default({}),
+  roles: z.array(z.strictObject({
+    name: pgIdentifier,
+    passwordSecret: secretName.optional(),
+    login: z.boolean().optional(),
+    bypassRls: z.boolean().default(false),
+    memberOf: z.array(pgIdentifier).default([]),
+  })).default([]),
+  databases: z.array(z.strictObject({
+    name: pgIdentifier,
+    owner: pgIdentifier,
+    readWriteRoles: z.array(pgIdentifier).default([]),
+    readOnlyRoles: z.array(pgIdentifier).default([]),
+    extensions: z.array(z.strictObject({ name: z.string().min(1), package: z.string().optional() })).default([]),
+  })).default([]),
+  eventStore: z.strictObject({
+    database: pgIdentifier,
+    writerRoles: z.array(pgIdentifier).optional(),
+    readerRoles: z.array(pgIdentifier).default([]),
+    refreshOnCalendar: z.string().default("*:0/5"),
+  }).optional(),
+});
+
+export const redisService = z.strictObject({
+  mode: z.enum(["standalone", "cluster"]).default("standalone"),
+  ports: z.array(port).min(1).default([6379]),
+  bind: z.array(z.string()).optional(),
+  announceIp: z.string().optional(),
+  maxmemoryMb: z.number().int().min(16).default(2048),
+  maxmemoryPolicy: z.enum(["noeviction", "allkeys-lru", "allkeys-lfu", "volatile-lru", "volatile-lfu", "allkeys-random", "volatile-random", "volatile-ttl"]).default("allkeys-lru"),
+  appendonly: z.boolean().default(true),
+  passwordSecret: secretName,
+});
+
+const rabbitUser = z.strictObject({ name: z.string().regex(/^[a-z][a-z0-9_-]*$/), passwordSecret: secretName });
+
+export const rabbitService = z.strictObject({
+  vhost: z.string().startsWith("/").default("/stock-analysis"),
+  eventsExchange: z.string().min(1).default("stock-analysis-events"),
+  deadLetterExchange: z.string().min(1).default("stock-analysis-dlx"),
+  deadLetterQueue: z.string().min(1).default("stock-analysis-dlq"),
+  queues: z.array(z.strictObject({ name: z.string().min(1), routingKeys: z.array(z.string()).default(["#"]) })).default([{ name: "stock-analysis-main", routingKeys: ["#"] }]),
+  appUser: rabbitUser,
+  adminUser: rabbitUser.optional(),
+  managementPort: port.default(15672),
+});
+
+export const nativeServices = z.strictObject({
+  /** Prefix of units, users and directories. */
+  project: z.string().regex(/^[a-z][a-z0-9-]*$/).default("stock-analysis"),
+  bindHost: z.string().default("0.0.0.0"),
+  extraPackages: z.array(z.string()).default([]),
+  uv: z.strictObject({ path: absolutePath.optional(), sourcePath: absolutePath.optional(), url: z.url({ protocol: /^https$/ }).optional(), sha256: z.string().regex(/^[a-f0-9]{64}$/).optional() }).optional(),
+  /** The unified `/health` endpoint (for Zabbix): checks the data services this guest runs. */
+  health: z.strictObject({ port: port.default(8010), postgres: z.strictObject({ database: pgIdentifier, user: pgIdentifier }).optional() }).optional(),
+  services: z.array(z.strictObject({
+    name: z.string().regex(/^[a-z][a-z0-9-]*$/),
+    description: z.string().min(1),
+    port,
+    asgiApp: z.string().regex(/^[A-Za-z_][\w.]*:[A-Za-z_]\w*$/).optional(),
+    uses: z.array(z.enum(["postgresql", "redis", "rabbitmq"])).default([]),
+    /** Templates like Docker services' env: literals, `${stack.*}` and `${secret.NAME}` (one secret per value). */
+    env: z.record(envVarName, z.string()).default({}),
+  })).min(1),
+});
+
+export const backupService = z.strictObject({
+  databases: z.array(pgIdentifier).min(1),
+  directory: absolutePath.default("/mnt/shared/backups/postgresql"),
+  onCalendar: z.string().default("*-*-* 02:30:00"),
+  keepDays: z.number().int().min(0).default(14),
+  keepCount: z.number().int().min(1).optional(),
+});
+
+export const hostServices = z.strictObject({
+  postgres: postgresService.optional(),
+  redis: redisService.optional(),
+  rabbitmq: rabbitService.optional(),
+  native: nativeServices.optional(),
+  backup: backupService.optional(),
+});
+
+export type HostServicesConfig = z.infer<typeof hostServices>;
