@@ -1,11 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { HostServicesModel } from "../../model/hostServices";
-import { renderPgBackup } from "../../renderers/backup";
-import { ProvisionBundle } from "../../renderers/bundle";
-import { renderNativeServices } from "../../renderers/nativeServices";
-import { renderPostgres } from "../../renderers/postgres";
-import { renderRabbit } from "../../renderers/rabbitmq";
-import { renderRedis } from "../../renderers/redis";
+import { guestSteps } from "../../renderers/guestServices";
 import { ProvisionStep, SshConnection } from "../remote/provisionStep";
 
 export interface GuestServicesArgs {
@@ -27,23 +22,18 @@ export class GuestServices extends pulumi.ComponentResource {
   constructor(name: string, args: GuestServicesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("parity:guest:GuestServices", name, {}, opts);
     const s = args.services;
-    const step = (suffix: string, bundle: ProvisionBundle, dependsOn: pulumi.Resource[] = []) =>
-      new ProvisionStep(
-        `${name}-${suffix}`,
+    const steps: Record<string, ProvisionStep> = {};
+    for (const { key, bundle, after } of guestSteps(s)) {
+      steps[key] = new ProvisionStep(
+        `${name}-${key}`,
         {
           connection: args.connection,
           bundle,
           secrets: Object.fromEntries(bundle.secretEnv.map((env) => [env, args.secrets[s.secretEnv[env]!]!])),
         },
-        { parent: this, dependsOn },
+        { parent: this, dependsOn: after.map((k) => steps[k]!) },
       );
-    const steps: Record<string, ProvisionStep> = {};
-    if (s.postgres) steps["postgresql"] = step("postgresql", renderPostgres(s.postgres));
-    if (s.redis) steps["redis"] = step("redis", renderRedis(s.redis));
-    if (s.rabbitmq) steps["rabbitmq"] = step("rabbitmq", renderRabbit(s.rabbitmq));
-    const data = Object.values(steps);
-    if (s.native) steps["native"] = step("native", renderNativeServices(s.native), data);
-    if (s.backup) steps["backup"] = step("backup", renderPgBackup(s.backup), steps["postgresql"] ? [steps["postgresql"]] : []);
+    }
     this.steps = steps;
     this.registerOutputs({});
   }
