@@ -112,7 +112,7 @@ function buildContainer(cfg: StackConfig, c: ServiceConfig | WorkerPoolConfig, f
     env, ports: f.ports, volumes: f.volumes, stateful: f.stateful, limits: c.limits,
     files: "files" in c ? c.files : [],
     ...(c.healthcheck ? { healthcheck: { ...c.healthcheck, test: c.healthcheck.test.map(plain) } } : {}),
-    restart: c.restart, ...(c.user ? { user: c.user } : {}),
+    restart: c.restart, ...(c.user ? { user: c.user } : {}), ...(c.allowRoot ? { allowRoot: c.allowRoot } : {}),
     // A bind-mounted source tree is written by reloaders and tools: dev relaxes the read-only root.
     readOnlyRootFs: dev?.sourceMount ? false : c.readOnlyRootFs,
     ...(dev?.sourceMount ? { sourceMount: dev.sourceMount } : {}),

@@ -109,6 +109,8 @@ export interface ContainerModel {
   readonly healthcheck?: { readonly test: readonly string[]; readonly intervalSeconds: number; readonly timeoutSeconds: number; readonly retries: number; readonly startPeriodSeconds: number };
   readonly restart: "always" | "unless-stopped" | "on-failure";
   readonly user?: string;
+  /** Why the container runs as root, when it must (declared in the stack, checked by policy). */
+  readonly allowRoot?: string;
   readonly readOnlyRootFs: boolean;
   /** Shared storage: a bind of the guest path (multi-host), or a named volume (single host). */
   readonly sharedMount?: { readonly type: "bind" | "volume"; readonly source: string; readonly target: string };

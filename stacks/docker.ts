@@ -4,6 +4,7 @@ import { DockerService } from "../components/docker/dockerService";
 import { StackSecrets } from "../components/secrets/stackSecrets";
 import { PlatformModel } from "../model/types";
 import { envEntries } from "./envEntries";
+import { containerLabels } from "./labels";
 import { DeployOptions } from "./proxmox";
 
 /**
@@ -31,7 +32,7 @@ export function deployDocker(model: PlatformModel, opts: DeployOptions, endpoint
         networks: engine.networks,
         image: engine.image(c.image.key, c.image.ref),
         envs: envEntries(c.env, secrets.values),
-        labels: { "managed-by": "parity", "parity.stack": model.stack, "parity.service": c.pool ?? c.name, "parity.profile": model.profile },
+        labels: containerLabels(model, c),
       },
       { dependsOn: c.sharedMount?.type === "volume" ? shared : [] },
     );

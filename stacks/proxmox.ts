@@ -12,6 +12,7 @@ import { HostModel, PlatformModel } from "../model/types";
 import { renderDockerEngine } from "../renderers/dockerEngine";
 import { renderHostBootstrap } from "../renderers/hostBootstrap";
 import { envEntries } from "./envEntries";
+import { containerLabels } from "./labels";
 
 export interface DeployOptions {
   /** Environment for `{ env }` secrets (process.env in a real run). */
@@ -105,7 +106,7 @@ export function deployProxmox(model: PlatformModel, opts: DeployOptions): Proxmo
         networks: dh.networks,
         image: dh.image(c.image.key, c.image.ref),
         envs: envEntries(c.env, secrets.values),
-        labels: { "managed-by": "parity", "parity.stack": model.stack, "parity.service": c.pool ?? c.name },
+        labels: containerLabels(model, c),
       },
       { dependsOn: [dh] },
     );

@@ -162,7 +162,11 @@ describe("homelab under mocks: Docker services", () => {
       cpus: "2",
       ports: [{ internal: 8000, external: 8000, protocol: "tcp" }],
       mounts: [{ type: "bind", source: "/mnt/ktrdr-shared", target: "/mnt/shared", readOnly: false }],
-      labels: [{ label: "managed-by", value: "parity" }, { label: "parity.stack", value: "homelab" }, { label: "parity.service", value: "backend" }],
+      labels: [
+        { label: "managed-by", value: "parity" }, { label: "parity.stack", value: "homelab" }, { label: "parity.service", value: "backend" },
+        { label: "parity.profile", value: "prod" },
+        { label: "parity.networks", value: "parity-homelab--backend--db,parity-homelab--backend--edge,parity-homelab--backend--jaeger,parity-homelab--backend--prometheus" },
+      ],
     });
   });
 

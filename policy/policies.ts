@@ -1,0 +1,24 @@
+import { Policies } from "@pulumi/policy";
+import { azureKeyVaultSecrets } from "./azure";
+import { dockerServiceRuntime } from "./dockerRuntime";
+import { imagesPinned } from "./images";
+import { lxcFeaturesOnlyForDocker, lxcUnprivileged } from "./lxc";
+import { containerNetworks, internalNetworksPairwise } from "./networks";
+import { statefulProtected } from "./protection";
+import { noPlainSecrets } from "./secrets";
+
+/**
+ * Every policy of the pack. Kept apart from index.ts because constructing a `PolicyPack`
+ * starts the analyzer's gRPC server: tests import this list, the CLI imports index.ts.
+ */
+export const policies: Policies = [
+  lxcUnprivileged,
+  lxcFeaturesOnlyForDocker,
+  imagesPinned,
+  noPlainSecrets,
+  statefulProtected,
+  dockerServiceRuntime,
+  containerNetworks,
+  internalNetworksPairwise,
+  azureKeyVaultSecrets,
+];

@@ -1,0 +1,91 @@
+import { resolve } from "node:path";
+import { formatProblems } from "../contract/problems";
+import { ContractError } from "../contract/problems";
+import { validateStackConfig } from "../contract/validate";
+import { buildModel } from "../model/build";
+import { PlatformModel } from "../model/types";
+import { checkAzure, checkOnePassword } from "./preflight/credentials";
+import { SshTarget, checkDns, checkDocker, checkSsh } from "./preflight/network";
+import { checkProxmox } from "./preflight/proxmox";
+import { CheckResult, PreflightDeps, fail, pass, realDeps } from "./preflight/types";
+import { readStackFile } from "./stackFiles";
+
+/**
+ * `npm run preflight -- <stack>`: before any change, checks what a `pulumi up` of the stack will
+ * rely on — a valid config, DNS names, SSH to every node and guest, Docker on Docker guests, the
+ * Proxmox API credentials and their rights, 1Password for `{ env }` secrets, Azure credentials
+ * for Azure targets. One line per check; exit 1 when any failed.
+ *
+ * Options: `--root <dir>` (where the Pulumi.*.yaml files are; default: cwd) and
+ * `--ssh-option <Key=Value>` (repeatable; passed to ssh as `-o`).
+ */
+
+/** The stack's `parity:` keys, validated: a config check line plus the model, or the report. */
+export function loadStack(stack: string, root: string): { result: CheckResult; model?: PlatformModel } {
+  try {
+    const file = readStackFile(stack, root);
+    const raw = Object.fromEntries(Object.entries(file.values).filter(([k]) => k.startsWith(`${file.project}:`)).map(([k, v]) => [k.slice(file.project.length + 1), v]));
+    const config = validateStackConfig(raw, stack);
+    const model = buildModel(config, stack);
+    return { result: pass("config", `Pulumi.${stack}.yaml is valid (target ${model.target}, ${model.hosts.length} guests, ${model.containers.length} containers)`), model };
+  } catch (e) {
+    if (e instanceof ContractError) return { result: fail("config", formatProblems(e.problems, stack), `fix Pulumi.${stack}.yaml as listed; npm run plan -- ${stack} shows the same report`) };
+    return { result: fail("config", (e as Error).message, `create Pulumi.${stack}.yaml (see README.md)`) };
+  }
+}
+
+export async function runPreflight(stack: string, root: string, deps: PreflightDeps): Promise<CheckResult[]> {
+  const { result, model } = loadStack(stack, root);
+  if (!model) return [result];
+  const out: CheckResult[] = [result];
+  out.push(...(await checkDns(model, deps)));
+  const proxmox = await checkProxmox(model, deps);
+  out.push(...proxmox.results);
+  const px = model.proxmox;
+  if (px) {
+    const nodes: SshTarget[] = px.nodes.filter((n) => model.hosts.some((h) => h.node === n.name) || model.sharedStorage?.serverNode === n.name)
+      .map((n) => ({ label: `node ${n.name}`, user: px.ssh.user, address: n.address }));
+    const guests: SshTarget[] = model.hosts.map((h) => ({
+      label: `guest ${h.name}`, user: px.ssh.user, address: h.sshAddress,
+      ...(proxmox.existingVmids && !proxmox.existingVmids.has(h.vmid) ? { absent: `VMID ${h.vmid} does not exist yet (the first pulumi up creates it)` } : {}),
+    }));
+    out.push(...(await checkSsh([...nodes, ...guests], deps)));
+    const dockerGuests = new Set(model.hosts.filter((h) => h.docker).map((h) => `guest ${h.name}`));
+    out.push(...(await checkDocker(guests.filter((g) => dockerGuests.has(g.label)), deps)));
+  }
+  out.push(...(await checkOnePassword(model, root, deps)));
+  out.push(...(await checkAzure(model, deps)));
+  return out;
+}
+
+export function formatResults(results: readonly CheckResult[]): string {
+  return results.map((r) => `${r.ok ? "ok" : "FAIL"} ${r.check}: ${r.detail}${r.ok || !r.fix ? "" : `\n  fix: ${r.fix}`}`).join("\n") + "\n";
+}
+
+export function parseArgs(argv: readonly string[]): { stack?: string; root: string; sshOptions: string[] } {
+  const sshOptions: string[] = [];
+  let root = process.cwd();
+  let stack: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--root") root = resolve(argv[++i] ?? ".");
+    else if (a === "--ssh-option") sshOptions.push(argv[++i] ?? "");
+    else if (!a.startsWith("--")) stack = a;
+  }
+  return { ...(stack ? { stack } : {}), root, sshOptions };
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv);
+  if (!args.stack) {
+    process.stderr.write("usage: npm run preflight -- <stack> [--root <dir>] [--ssh-option Key=Value ...]\n");
+    return 2;
+  }
+  const results = await runPreflight(args.stack, args.root, realDeps(process.env, args.sshOptions));
+  process.stdout.write(formatResults(results));
+  const failed = results.filter((r) => !r.ok).length;
+  process.stdout.write(failed ? `preflight: ${failed} of ${results.length} checks failed\n` : `preflight: all ${results.length} checks passed\n`);
+  return failed ? 1 : 0;
+}
+
+if (require.main === module) main(process.argv.slice(2)).then((code) => process.exit(code));
