@@ -5,20 +5,18 @@
  *
  * Run: npx jest --config jest.system.config.js tests/system/real/services.test.ts
  */
+import { validateStackConfig } from "../../../contract/validate";
+import { buildModel } from "../../../model/build";
+import { secretEnvName } from "../../../model/hostServices";
 import { bundleHash, type ProvisionBundle } from "../../../renderers/bundle";
-import { renderPostgres } from "../../../renderers/postgres";
-import { renderRedis } from "../../../renderers/redis";
-import { renderRabbit } from "../../../renderers/rabbitmq";
-import { renderNativeServices } from "../../../renderers/nativeServices";
-import { renderPgBackup } from "../../../renderers/backup";
+import { guestSteps } from "../../../renderers/guestServices";
 import { createGuest, destroyGuest, ensureTestbed, type Guest } from "../lib/testbed";
-import {
-  ALL_TEST_SECRETS, SERVICE_SECRETS, TEST_SECRETS, backupSpec, nativeServicesSpec, postgresSpec, rabbitSpec, redisSpec,
-} from "../../fixtures/serviceSpecs";
+import { SERVICE_SECRETS, TEST_SECRETS } from "../../fixtures/serviceSpecs";
+import { rawStackConfig } from "../../helpers/stackConfig";
 import { basicAuth, mustRunBundle, packageList, securityExposure, sh, unitStates, waitFor } from "./serviceHelpers";
 
 const GUEST = "parity-t-svc-sa";
-const MEMORY_MB = 2048;
+const MEMORY_MB = 8192; // the stack's guest: 8 GB (seed 000)
 const HOST_CIDR = "10.231.0.1/32"; // the test host on the bridge: the only declared PostgreSQL client
 const APPS = ["broker-gateway", "intelligent-core", "event-bus", "monitoring", "frontend"];
 const REDIS_UNITS = ["parity-redis@6379.service", "parity-redis@6380.service", "parity-redis@6381.service"];
@@ -27,14 +25,40 @@ const WATCHED_UNITS = ["postgresql@15-main.service", ...REDIS_UNITS, "rabbitmq-s
 const OUR_UNITS = ["parity-redis@6379.service", "parity-pg-refresh-stock-analysis-event-store.service", "parity-pg-backup.service",
   "stock-analysis-health.service", ...APPS.map((a) => `stock-analysis-${a}.service`)];
 
+/** Test values of the stack's secrets, keyed by parity secret name. */
+const SECRET_VALUES: Readonly<Record<string, string>> = {
+  pgStockAnalysisPassword: TEST_SECRETS.PG_STOCK_ANALYSIS_PASSWORD,
+  redisPassword: SERVICE_SECRETS.REDIS_PASSWORD,
+  rabbitAppPassword: SERVICE_SECRETS.RABBITMQ_APP_PASSWORD,
+  rabbitAdminPassword: SERVICE_SECRETS.RABBITMQ_ADMIN_PASSWORD,
+  lifebuddyRwPassword: TEST_SECRETS.PG_LIFEBUDDY_RW_PASSWORD,
+  dbFullPassword: TEST_SECRETS.POSTGRES_USER_FULL_PASS,
+  dbRlsPassword: TEST_SECRETS.POSTGRES_USER_RLS_PASS,
+};
+/** The same values under the names the steps read from stdin. */
+const ALL_TEST_SECRETS: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(SECRET_VALUES).map(([k, v]) => [secretEnvName(k), v]));
+
+/**
+ * The bundles GuestServices hands to Pulumi for Pulumi.stock-analysis.yaml, through the real
+ * contract and model. Two test additions: the test host may connect to PostgreSQL, and
+ * LifeBuddy's three roles and database ride along to test row-level security.
+ */
 function bundles(redisMaxmemoryMb = 2048): ProvisionBundle[] {
-  return [
-    renderPostgres(postgresSpec({ memoryMb: MEMORY_MB, clients: [HOST_CIDR] })),
-    renderRedis(redisSpec(redisMaxmemoryMb)),
-    renderRabbit(rabbitSpec()),
-    renderPgBackup(backupSpec()),
-    renderNativeServices(nativeServicesSpec()),
-  ];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const raw: Record<string, any> = rawStackConfig("stock-analysis");
+  const sa = raw["hostServices"]["stock-analysis"];
+  sa.postgres.listenAddresses = ["*"];
+  sa.postgres.clients = [{ cidr: HOST_CIDR }];
+  sa.postgres.roles.push(
+    { name: "lifebuddy_rw", passwordSecret: "lifebuddyRwPassword" },
+    { name: "cognitive_engine_full", passwordSecret: "dbFullPassword", bypassRls: true },
+    { name: "cognitive_engine_rls", passwordSecret: "dbRlsPassword" },
+  );
+  sa.postgres.databases.push({ name: "lifebuddy", owner: "lifebuddy_rw", readWriteRoles: ["cognitive_engine_full", "cognitive_engine_rls"] });
+  for (const name of ["lifebuddyRwPassword", "dbFullPassword", "dbRlsPassword"]) raw["secrets"][name] = { generate: { length: 32 } };
+  sa.redis.maxmemoryMb = redisMaxmemoryMb;
+  const model = buildModel(validateStackConfig(raw, "stock-analysis"), "stock-analysis");
+  return guestSteps(model.hostServices[0]!).map((step) => step.bundle);
 }
 
 const figures: Record<string, { firstRunSeconds?: number; secondRunSeconds?: number }> = {};
@@ -100,7 +124,8 @@ describe("in-LXC services on a Debian 12 guest", () => {
 
   test("PostgreSQL: settings, roles and RLS, append-only event store, client networks", async () => {
     const pg = (sql: string, db = "postgres") => sh(g, `runuser -u postgres -- psql -XAtq -d ${db} -c "${sql}"`);
-    expect(await pg("SHOW shared_buffers")).toBe(`${MEMORY_MB / 4}MB`);
+    // 25% of the guest's memory; SHOW would print 2048MB as "2GB", so compare in MB.
+    expect(await pg("SELECT pg_size_bytes(current_setting('shared_buffers')) / 1048576")).toBe(String(MEMORY_MB / 4));
     expect(await pg("SHOW max_connections")).toBe("100");
     expect(await pg("SELECT rolbypassrls FROM pg_roles WHERE rolname = 'cognitive_engine_full'")).toBe("t");
     expect(await pg("SELECT rolbypassrls FROM pg_roles WHERE rolname = 'cognitive_engine_rls'")).toBe("f");
