@@ -1,3 +1,4 @@
+import { checkAzure, checkEnvDifferences } from "./checks/azure";
 import { checkCapacity } from "./checks/capacity";
 import { checkEnv } from "./checks/env";
 import { checkFlows } from "./checks/flows";
@@ -15,7 +16,7 @@ import { StackConfig, stackConfig } from "./schema/stack";
 import { problemsFromIssues } from "./zodIssues";
 
 /** Cross-checks that need the whole, well-shaped config. */
-export function semanticProblems(cfg: StackConfig, raw: Record<string, unknown>): Problem[] {
+export function semanticProblems(cfg: StackConfig, raw: Record<string, unknown>, stack?: string): Problem[] {
   return [
     ...checkTarget(cfg, raw),
     ...checkReferences(cfg),
@@ -29,6 +30,8 @@ export function semanticProblems(cfg: StackConfig, raw: Record<string, unknown>)
     ...checkFlows(cfg),
     ...checkRequiredEnv(cfg),
     ...checkHostServices(cfg),
+    ...checkAzure(cfg, raw, stack),
+    ...checkEnvDifferences(cfg),
   ];
 }
 
@@ -50,7 +53,7 @@ function withoutKeys(input: unknown, drop: readonly (readonly PropertyKey[])[]):
 export function validateStackConfig(raw: Record<string, unknown>, stack?: string): StackConfig {
   const first = stackConfig.safeParse(raw);
   if (first.success) {
-    const problems = semanticProblems(first.data, raw);
+    const problems = semanticProblems(first.data, raw, stack);
     if (problems.length) throw new ContractError(problems, stack);
     return first.data;
   }
@@ -59,7 +62,7 @@ export function validateStackConfig(raw: Record<string, unknown>, stack?: string
   const onlyUnknownKeys = first.error.issues.every((i) => i.code === "unrecognized_keys");
   if (onlyUnknownKeys) {
     const second = stackConfig.safeParse(withoutKeys(raw, unknownKeys));
-    if (second.success) problems.push(...semanticProblems(second.data, raw));
+    if (second.success) problems.push(...semanticProblems(second.data, raw, stack));
   }
   throw new ContractError(problems, stack);
 }

@@ -1,6 +1,7 @@
 import { StackConfig, ServiceConfig, WorkerPoolConfig } from "../contract/schema/stack";
 import { parseImageRef } from "../contract/checks/images";
 import { plainValue, resolveTemplate, ResolveContext } from "./env";
+import { applyEnvDifferences, AzureAppSettings, azureAddressing } from "./azure";
 import { buildHostServices } from "./hostServices";
 import { deriveNetworks } from "./networks";
 import { ContainerModel, HostModel, PlatformModel, SharedStorageModel } from "./types";
@@ -12,10 +13,12 @@ import { workerInstanceName, workerSlots } from "./workerSlots";
  * Addressing rule (proxmox and any multi-host target): a container reaches a service on its
  * own host by the service's name on the host's Docker network (`DB_HOST=db`) and its container
  * port; a service on another host by that service's FQDN and published host port.
- * Single-host targets (docker) use names and container ports throughout.
+ * Single-host targets (docker) use names and container ports throughout. Azure: one Container
+ * App per service and worker slot, reached by app name (see model/azure.ts).
  */
 export function buildModel(cfg: StackConfig, stack: string): PlatformModel {
   const multiHost = cfg.target === "proxmox";
+  const azure = cfg.target === "azure" ? azureAddressing(cfg, stack) : undefined;
   const hosts = cfg.hosts.map((h) => buildHost(cfg, h));
   const hostByName = new Map(hosts.map((h) => [h.name, h]));
   const services = new Map(cfg.services.map((s) => [s.name, s]));
@@ -23,6 +26,7 @@ export function buildModel(cfg: StackConfig, stack: string): PlatformModel {
   const serviceFqdn = (s: ServiceConfig) => (s.dnsName ? fqdn(s.dnsName) : hostByName.get(s.host)?.fqdn ?? s.name);
 
   const reachFrom = (fromHost: string) => (name: string) => {
+    if (azure) return azure.reach(name);
     const s = services.get(name)!;
     const port = s.ports[0];
     if (!multiHost || s.host === fromHost) return { host: s.name, ...(port ? { port: port.container } : {}) };
@@ -32,26 +36,35 @@ export function buildModel(cfg: StackConfig, stack: string): PlatformModel {
 
   const containers: Omit<ContainerModel, "networks">[] = [];
   for (const s of cfg.services) {
-    const published = s.ports[0]?.host ?? s.ports[0]?.container;
-    const publicHost = multiHost ? serviceFqdn(s) : s.name;
-    const ctx: ResolveContext = { stack: stackCtx, self: { name: s.name, host: publicHost, ...(published !== undefined ? { port: published } : {}) }, ...sharedCtx(cfg, s), reach: reachFrom(s.host) };
-    containers.push(buildContainer(cfg, s, { name: s.name, kind: "service", host: multiHost ? s.host : "local", ports: s.ports, volumes: s.volumes, stateful: s.stateful, ctx, ...(published !== undefined ? { publicUrl: `http://${publicHost}:${published}` } : {}) }));
+    if (azure && !azure.isContainerApp(s.name)) continue;
+    const app = azure?.appSettings(s.name, s.name, s.ports[0]?.container);
+    const published = app ? s.ports[0]?.container : s.ports[0]?.host ?? s.ports[0]?.container;
+    const publicHost = app ? app.appName : multiHost ? serviceFqdn(s) : s.name;
+    const appUrl = app && published !== undefined ? azure!.address(app).url : undefined;
+    const ctx: ResolveContext = { stack: stackCtx, self: { name: s.name, host: publicHost, ...(published !== undefined ? { port: published } : {}), ...(appUrl ? { url: appUrl } : {}) }, ...sharedCtx(cfg, s), reach: reachFrom(s.host) };
+    const publicUrl = appUrl ?? (published !== undefined ? `http://${publicHost}:${published}` : undefined);
+    containers.push(buildContainer(cfg, s, { name: s.name, kind: "service", host: multiHost ? s.host : "local", ports: s.ports, volumes: s.volumes, stateful: s.stateful, ctx, ...(publicUrl ? { publicUrl } : {}), ...(app ? { azure: app } : {}) }));
   }
   for (const w of cfg.workers) {
     for (const slot of workerSlots(w, Math.max(0, w.replicas))) {
       const name = workerInstanceName(w.name, slot.replica);
-      const publicHost = multiHost ? hostByName.get(slot.host)?.fqdn ?? slot.host : name;
-      const ctx: ResolveContext = { stack: stackCtx, self: { name, host: publicHost, port: slot.port, replica: slot.replica }, ...sharedCtx(cfg, w), reach: reachFrom(slot.host) };
+      // Azure: each slot is its own app, so each keeps its own WORKER_PUBLIC_BASE_URL.
+      const app = azure?.appSettings(w.name, name, slot.port);
+      const publicHost = app ? app.appName : multiHost ? hostByName.get(slot.host)?.fqdn ?? slot.host : name;
+      const appUrl = app ? azure!.address(app).url : undefined;
+      const ctx: ResolveContext = { stack: stackCtx, self: { name, host: publicHost, port: slot.port, replica: slot.replica, ...(appUrl ? { url: appUrl } : {}) }, ...sharedCtx(cfg, w), reach: reachFrom(slot.host) };
       containers.push(
         buildContainer(cfg, w, {
           name, kind: "worker", pool: w.name, replica: slot.replica, host: multiHost ? slot.host : "local",
-          ports: [{ container: slot.port, host: slot.port }], volumes: [], stateful: false, ctx, publicUrl: `http://${publicHost}:${slot.port}`,
+          ports: [{ container: slot.port, host: slot.port }], volumes: [], stateful: false, ctx, publicUrl: appUrl ?? `http://${publicHost}:${slot.port}`,
+          ...(app ? { azure: app } : {}),
         }),
       );
     }
   }
 
-  const dnsRecords = [
+  // Azure apps are found by app name inside the environment: nothing for users to publish.
+  const dnsRecords = azure ? [] : [
     ...hosts.map((h) => ({ fqdn: h.fqdn, host: h.name, address: h.network.kind === "static" ? h.network.ipv4Cidr.split("/")[0]! : "(DHCP reservation)" })),
     ...cfg.services.filter((s) => s.dnsName).map((s) => {
       const h = hostByName.get(s.host);
@@ -59,7 +72,8 @@ export function buildModel(cfg: StackConfig, stack: string): PlatformModel {
     }),
   ];
 
-  const networks = deriveNetworks(
+  // Azure has no Docker networks: apps share one Container Apps environment.
+  const networks = azure ? [] : deriveNetworks(
     stack,
     containers.map((c) => ({
       name: c.name, host: c.host, flowName: c.pool ?? c.name,
@@ -82,6 +96,7 @@ export function buildModel(cfg: StackConfig, stack: string): PlatformModel {
     secrets: cfg.secrets,
     containers: withNetworks,
     hostServices: buildHostServices(cfg, stack),
+    ...(azure ? { azure: azure.model } : {}),
     networks,
     dnsRecords,
   };
@@ -94,6 +109,7 @@ function sharedCtx(cfg: StackConfig, c: ServiceConfig | WorkerPoolConfig): { sha
 interface InstanceFields {
   name: string; kind: "service" | "worker"; pool?: string; replica?: number; host: string;
   ports: ContainerModel["ports"]; volumes: ContainerModel["volumes"]; stateful: boolean; ctx: ResolveContext; publicUrl?: string;
+  azure?: AzureAppSettings;
 }
 
 function buildContainer(cfg: StackConfig, c: ServiceConfig | WorkerPoolConfig, f: InstanceFields): Omit<ContainerModel, "networks"> {
@@ -102,7 +118,8 @@ function buildContainer(cfg: StackConfig, c: ServiceConfig | WorkerPoolConfig, f
   // The dev profile overrides what the seed's dev compose file changes: command, source mount, a few env values.
   const dev = cfg.profile === "dev" ? c.dev : undefined;
   const envTemplates = { ...c.env, ...(dev?.env ?? {}) };
-  const env = Object.fromEntries(Object.entries(envTemplates).map(([k, v]) => [k, resolveTemplate(v, f.ctx)]));
+  // Declared differences (parity:envDifferences) for this target; none means the templates as written.
+  const env = applyEnvDifferences(cfg, f.pool ?? f.name, envTemplates, (t) => resolveTemplate(t, f.ctx));
   const plain = (t: string) => plainValue(resolveTemplate(t, f.ctx));
   const command = dev?.command ?? c.command;
   return {
@@ -119,9 +136,12 @@ function buildContainer(cfg: StackConfig, c: ServiceConfig | WorkerPoolConfig, f
     ...(c.sharedStorage && cfg.sharedStorage
       ? { sharedMount: cfg.target === "proxmox"
           ? { type: "bind" as const, source: cfg.sharedStorage.guestPath, target: cfg.sharedStorage.containerPath }
+          : cfg.target === "azure"
+          ? { type: "nfs" as const, source: cfg.sharedStorage.name, target: cfg.sharedStorage.containerPath }
           : { type: "volume" as const, source: `parity-${f.ctx.stack.name}-${cfg.sharedStorage.name}`, target: cfg.sharedStorage.containerPath } }
       : {}),
     ...(f.publicUrl ? { publicUrl: f.publicUrl } : {}),
+    ...(f.azure ? { azure: f.azure } : {}),
   };
 }
 

@@ -4,10 +4,11 @@ import { EnvValue, ValuePart } from "./types";
 /** What a reference resolves to for one container on one target. */
 export interface ResolveContext {
   readonly stack: { readonly environment: string; readonly domain: string; readonly logLevel: string; readonly name: string };
-  readonly self: { readonly name: string; readonly host: string; readonly port?: number; readonly replica?: number };
+  /** `url` overrides `http://host:port` (Azure apps are reached through ingress on port 80). */
+  readonly self: { readonly name: string; readonly host: string; readonly port?: number; readonly replica?: number; readonly url?: string };
   readonly sharedPath?: string;
   /** How this container reaches another service: the target's topology decides. */
-  reach(service: string): { host: string; port?: number };
+  reach(service: string): { host: string; port?: number; url?: string };
 }
 
 function resolvePart(part: TemplatePart, ctx: ResolveContext): ValuePart {
@@ -20,18 +21,18 @@ function resolvePart(part: TemplatePart, ctx: ResolveContext): ValuePart {
     case "shared":
       return ctx.sharedPath ?? "";
     case "self": {
-      const { name, host, port, replica } = ctx.self;
+      const { name, host, port, replica, url } = ctx.self;
       if (part.attr === "name") return name;
       if (part.attr === "host") return host;
       if (part.attr === "port") return String(port ?? "");
       if (part.attr === "replica") return String(replica ?? "");
-      return `http://${host}:${port}`;
+      return url ?? `http://${host}:${port}`;
     }
     case "service": {
-      const { host, port } = ctx.reach(part.service);
+      const { host, port, url } = ctx.reach(part.service);
       if (part.attr === "host") return host;
       if (part.attr === "port") return String(port ?? "");
-      return `http://${host}:${port}`;
+      return url ?? `http://${host}:${port}`;
     }
   }
 }

@@ -1,4 +1,5 @@
 import { SecretSource, Target } from "../contract/schema/stack";
+import { AzureAppSettings, AzureModel } from "./azure";
 import { HostServicesModel } from "./hostServices";
 import { NetworkModel } from "./networks";
 
@@ -24,6 +25,8 @@ export interface PlatformModel {
   readonly hostServices: readonly HostServicesModel[];
   /** Docker networks per host, derived from flows (see model/networks.ts). */
   readonly networks: readonly NetworkModel[];
+  /** Target azure: region, names, network and managed realizations (model/azure.ts). */
+  readonly azure?: AzureModel;
   readonly profile: "prod" | "dev";
   /** Names users must publish in DNS, and the guest address each points at. */
   readonly dnsRecords: readonly { readonly fqdn: string; readonly host: string; readonly address: string }[];
@@ -112,14 +115,16 @@ export interface ContainerModel {
   /** Why the container runs as root, when it must (declared in the stack, checked by policy). */
   readonly allowRoot?: string;
   readonly readOnlyRootFs: boolean;
-  /** Shared storage: a bind of the guest path (multi-host), or a named volume (single host). */
-  readonly sharedMount?: { readonly type: "bind" | "volume"; readonly source: string; readonly target: string };
+  /** Shared storage: a bind of the guest path (multi-host), a named volume (single host), or the Azure Files NFS share. */
+  readonly sharedMount?: { readonly type: "bind" | "volume" | "nfs"; readonly source: string; readonly target: string };
   /** Public address other hosts use: `<fqdn>:<port>`, when it publishes a port. */
   readonly publicUrl?: string;
   /** Files uploaded into the container before start. */
   readonly files: readonly { readonly path: string; readonly content: string; readonly executable: boolean }[];
   /** Networks it joins on its host; none means no network at all. */
   readonly networks: readonly string[];
+  /** Target azure: its Container App's name and ingress. */
+  readonly azure?: AzureAppSettings;
   /** Dev profile: the source tree bound into the container. */
   readonly sourceMount?: { readonly hostPath: string; readonly containerPath: string };
 }

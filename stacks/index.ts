@@ -1,4 +1,5 @@
 import { PlatformModel } from "../model/types";
+import { deployAzure } from "./azure";
 import { deployDocker } from "./docker";
 import { DeployOptions, deployProxmox } from "./proxmox";
 
@@ -15,7 +16,8 @@ export function deploy(model: PlatformModel, opts: DeployOptions, dockerEndpoint
       deployDocker(model, opts, dockerEndpoint);
       return;
     case "azure":
-      throw new TargetNotBuiltError(model.target);
+      deployAzure(model, opts);
+      return;
   }
 }
 

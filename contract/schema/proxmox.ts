@@ -3,16 +3,21 @@ import { absolutePath, dnsLabel, ipv4, ipv4Cidr, memoryMb, secretName } from "./
 
 /** A physical Proxmox VE node, with the capacity the contract checks guests against. */
 export const proxmoxNode = z.strictObject({
+  /** The node's name in the Proxmox cluster (as `pvecm nodes` shows it). */
   name: dnsLabel,
   /** Address Parity uses to SSH to the node itself (NFS export, storage registration). */
   address: ipv4,
+  /** CPU cores of the node: no guest may ask for more. */
   cores: z.number().int().min(1),
+  /** Memory of the node in MiB: the guests on it must fit together. */
   memoryMb,
 });
 
 /** The Debian 12 container template, pinned by URL and checksum so every node gets the same bytes. */
 export const containerTemplate = z.strictObject({
+  /** Where each node downloads the template from, e.g. Proxmox's own image server. */
   url: z.url({ protocol: /^https?$/ }),
+  /** Name in the node's template storage; the version in it is the pin. */
   fileName: z.string().regex(/^[A-Za-z0-9._-]+\.tar\.(zst|gz|xz)$/, {
     message: "must be a template file name ending in .tar.zst, .tar.gz or .tar.xz",
   }),
@@ -31,8 +36,11 @@ export const proxmoxSettings = z.strictObject({
   nodes: z.array(proxmoxNode).min(1),
   template: containerTemplate,
   network: z.strictObject({
+    /** Linux bridge on every node the guests attach to. */
     bridge: z.string().min(1).default("vmbr0"),
+    /** Default gateway of statically addressed guests. */
     gateway: ipv4,
+    /** Resolvers written into each guest; empty keeps the node's. */
     dnsServers: z.array(ipv4).default([]),
     /** The LAN the guests live on; static addresses and the gateway must be inside it. */
     subnet: ipv4Cidr,
@@ -41,6 +49,7 @@ export const proxmoxSettings = z.strictObject({
   datastore: z.string().min(1).default("local-lvm"),
   ssh: z
     .strictObject({
+      /** User Parity (and the provider) SSH in as on nodes and guests. */
       user: z.string().min(1).default("root"),
       /** Secret holding an SSH private key; without it the SSH agent (SSH_AUTH_SOCK) is used. */
       privateKeySecret: secretName.optional(),
@@ -60,17 +69,25 @@ export const hostNetwork = z.union([
 export const lxcHost = z.strictObject({
   /** Logical name used by services (`host: core`). */
   name: dnsLabel,
+  /** Proxmox node the guest lives on (changing it replaces the guest). */
   node: dnsLabel,
   /** Fixed VMID; fixed VMIDs are replaced delete-first because Proxmox will not hold two. */
   vmid: z.number().int().min(100).max(999999999),
+  /** Hostname inside the guest. */
   hostname: dnsLabel,
   /** DNS label under `parity:domain` other hosts use for this guest; defaults to `hostname`. */
   dnsName: dnsLabel.optional(),
+  /** vCPUs of the guest (at most the node's cores). */
   cores: z.number().int().min(1),
+  /** Memory of the guest in MiB; container limits on it must fit. */
   memoryMb,
+  /** Swap of the guest in MiB. */
   swapMb: z.number().int().min(0).default(512),
+  /** Root disk in GiB. */
   diskGb: z.number().int().min(4),
+  /** Storage for the root disk; default `parity:proxmox.datastore` (changing it replaces the guest). */
   datastore: z.string().min(1).optional(),
+  /** `{ ipv4: a.b.c.d/nn }` (recommended) or `{ dhcp: true }`, each with an optional fixed `mac`. */
   network: hostNetwork,
   /** Runs a Docker engine: gets `nesting` and `keyctl`, nothing else does. */
   docker: z.boolean().default(false),
@@ -78,6 +95,7 @@ export const lxcHost = z.strictObject({
   stateful: z.boolean().default(false),
   /** Boot order on the node (lower first). Consumers still retry: Proxmox has no cross-node order. */
   startOrder: z.number().int().min(1).max(1000),
+  /** Extra Proxmox tags besides `parity` and the stack name. */
   tags: z.array(dnsLabel).default([]),
 });
 

@@ -3,6 +3,7 @@ import { dnsLabel, dnsName, secretName } from "./primitives";
 import { lxcHost, proxmoxSettings, sharedStorage } from "./proxmox";
 import { flow, service, workerPool } from "./services";
 import { hostServices } from "./hostServices";
+import { azureSettings, envDifference } from "./azure";
 
 export const targets = ["proxmox", "azure", "docker"] as const;
 
@@ -53,6 +54,10 @@ export const stackConfig = z.strictObject({
     /** Docker API endpoint: `unix:///var/run/docker.sock` (default) or `ssh://user@host`. */
     host: z.string().regex(/^(unix:\/\/\/|ssh:\/\/|tcp:\/\/)/, { message: "must be unix:///path, ssh://user@host or tcp://host:port" }).default("unix:///var/run/docker.sock"),
   }).optional(),
+  /** Settings of the `azure` target: region, names, network, managed realizations (see contract/schema/azure.ts). */
+  azure: azureSettings.optional(),
+  /** Deliberate differences of env variable names on one target; the parity test asserts exactly these. */
+  envDifferences: z.array(envDifference).default([]),
 });
 
 export type StackConfig = z.infer<typeof stackConfig>;

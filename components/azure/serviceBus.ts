@@ -1,0 +1,33 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as servicebus from "@pulumi/azure-native/servicebus";
+
+export interface ServiceBusBrokerArgs {
+  readonly resourceGroupName: pulumi.Input<string>;
+  readonly location: string;
+  readonly namespaceName: string;
+  /** Default Standard (topics and queues over AMQP 1.0). */
+  readonly sku?: "Standard" | "Premium";
+}
+
+/**
+ * Service Bus namespace: the opt-in replacement of RabbitMQ. It speaks AMQP 1.0 on 5671, not
+ * RabbitMQ's AMQP 0-9-1, so clients change (pika/aio-pika do not speak it). Local (SAS) auth is
+ * off: apps use the user-assigned identity, granted Azure Service Bus Data Owner by the target.
+ */
+export class ServiceBusBroker extends pulumi.ComponentResource {
+  public readonly namespace: servicebus.Namespace;
+
+  constructor(name: string, args: ServiceBusBrokerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("parity:azure:ServiceBusBroker", name, {}, opts);
+    const sku = args.sku ?? "Standard";
+    this.namespace = new servicebus.Namespace(`${name}-namespace`, {
+      resourceGroupName: args.resourceGroupName,
+      location: args.location,
+      namespaceName: args.namespaceName,
+      sku: { name: sku, tier: sku },
+      minimumTlsVersion: "1.2",
+      disableLocalAuth: true,
+    }, { parent: this });
+    this.registerOutputs({ namespaceId: this.namespace.id });
+  }
+}

@@ -1,0 +1,97 @@
+import { z } from "zod";
+import { dnsLabel, secretName } from "./primitives";
+
+/** IPv4 network in CIDR form, e.g. 10.40.0.0/16. */
+export const ipv4Network = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/([0-9]|[12][0-9]|3[0-2])$/, { message: "must be an IPv4 network such as 10.40.0.0/16" });
+
+/**
+ * How a service of the stack is realized on Azure when it is not a Container App. Explicit:
+ * a service missing from `parity:azure.realize` is a Container App.
+ * - `postgresFlexible`: PostgreSQL Flexible Server 16 (`parity:azure.postgres`); `${service.X.host}` is its FQDN.
+ * - `managedRedis`: Azure Managed Redis (`parity:azure.redis`); host `<name>.<region>.redis.azure.net`, TLS port 10000.
+ * - `serviceBus`: Service Bus namespace, AMQP 1.0 on 5671 (opt-in: AMQP 0-9-1 clients need changes).
+ * - `applicationInsights`: traces and logs go to Application Insights; env references to it must be declared in `parity:envDifferences`.
+ * - `azureMonitor`: not deployed; its role (metrics, dashboards) is Azure Monitor's (Log Analytics, workbooks).
+ */
+export const azureRealizations = ["postgresFlexible", "managedRedis", "serviceBus", "applicationInsights", "azureMonitor"] as const;
+export type AzureRealization = (typeof azureRealizations)[number];
+
+export const azureApp = z.strictObject({
+  /** `internal` (default): reachable inside the environment's VNet only. `external`: public (needs an external environment). */
+  ingress: z.enum(["internal", "external"]).default("internal"),
+  /** `http` (default; reached as `http://<app>`) or `tcp` (e.g. AMQP; reached as `<app>:<port>`). */
+  transport: z.enum(["http", "tcp"]).default("http"),
+});
+
+export const azureSettings = z.strictObject({
+  /** Azure region, e.g. westeurope. Also set `azure-native:location` for the provider. */
+  location: z.string().regex(/^[a-z][a-z0-9]+$/, { message: "must be an Azure region name such as westeurope" }),
+  /** Existing resource group to deploy into; absent means Parity creates `<namePrefix>-<stack>-rg`. */
+  resourceGroupName: z.string().regex(/^[-\w._()]{1,89}[-\w_()]$/, { message: "must be 1-90 letters, digits, '-', '_', '.', '(' or ')', not ending in '.'" }).optional(),
+  /** Short prefix of every derived name (2-8 lowercase letters/digits, starting with a letter). */
+  namePrefix: z.string().regex(/^[a-z][a-z0-9]{1,7}$/, { message: "must be 2-8 lowercase letters or digits, starting with a letter" }),
+  network: z.strictObject({
+    vnetCidr: ipv4Network,
+    /** Container Apps environment (workload profiles), delegated to Microsoft.App/environments; /27 or larger. */
+    appsSubnet: ipv4Network,
+    /** PostgreSQL Flexible Server, delegated to Microsoft.DBforPostgreSQL/flexibleServers; /28 or larger. */
+    postgresSubnet: ipv4Network,
+    /** Private endpoints (Managed Redis, Service Bus Premium); /28 or larger. */
+    privateEndpointsSubnet: ipv4Network,
+  }),
+  /** Services realized by a managed Azure service instead of a Container App, by service name. */
+  realize: z.record(dnsLabel, z.enum(azureRealizations)).default({}),
+  /** Per Container App settings, by service or worker pool name. */
+  apps: z.record(dnsLabel, azureApp).default({}),
+  /** Settings of the service realized as `postgresFlexible`. */
+  postgres: z.strictObject({
+    version: z.literal("16").default("16"),
+    /** Compute SKU, e.g. Standard_B2s (Burstable) or Standard_D2ds_v5 (GeneralPurpose). */
+    skuName: z.string().regex(/^Standard_[A-Za-z0-9_]+$/, { message: "must be a Flexible Server SKU such as Standard_B2s" }).default("Standard_B2s"),
+    tier: z.enum(["Burstable", "GeneralPurpose", "MemoryOptimized"]).default("Burstable"),
+    storageGb: z.number().int().min(32).max(32768).default(64),
+    backupRetentionDays: z.number().int().min(7).max(35).default(7),
+    administratorLogin: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, { message: "must be a PostgreSQL role name" }),
+    passwordSecret: secretName,
+    databases: z.array(z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { message: "must be a PostgreSQL database name" })).min(1),
+    /** `azure.extensions` allow-list (e.g. VECTOR); each database still needs CREATE EXTENSION. */
+    extensions: z.array(z.string().regex(/^[A-Z][A-Z0-9_]*$/, { message: "must be an extension name in upper case, e.g. VECTOR" })).default([]),
+  }).optional(),
+  /** Settings of the service realized as `managedRedis`. */
+  redis: z.strictObject({
+    /** Azure Managed Redis SKU, e.g. Balanced_B0, Balanced_B1, MemoryOptimized_M10. */
+    sku: z.string().regex(/^(Balanced|MemoryOptimized|ComputeOptimized|FlashOptimized)_[A-Z]\d+$/, { message: "must be an Azure Managed Redis SKU such as Balanced_B1" }).default("Balanced_B1"),
+    /** The application speaks Redis Cluster (true) or expects a single endpoint (false). */
+    cluster: z.boolean(),
+    /** OSSCluster for cluster clients, EnterpriseCluster for single-endpoint clients; defaults from `cluster`. */
+    clusteringPolicy: z.enum(["OSSCluster", "EnterpriseCluster"]).optional(),
+    evictionPolicy: z.enum(["AllKeysLRU", "VolatileLRU", "NoEviction"]).default("VolatileLRU"),
+  }).optional(),
+  /** Container images: `ghcr` (default; pulled with parity:registries' credentials) or `acr` (pulled with the identity). */
+  registry: z.discriminatedUnion("kind", [
+    z.strictObject({ kind: z.literal("ghcr") }),
+    z.strictObject({ kind: z.literal("acr"), name: z.string() }),
+  ]).default({ kind: "ghcr" }),
+  observability: z.strictObject({
+    /** Log Analytics retention. */
+    retentionDays: z.number().int().min(30).max(730).default(30),
+  }).default({ retentionDays: 30 }),
+  /** Premium Azure Files NFS share size for parity:sharedStorage (premium minimum 100 GiB). */
+  sharedStorageGb: z.number().int().min(100).default(100),
+});
+
+/**
+ * A deliberate difference of a service's variable names on one target, asserted by the parity
+ * test. `rename` maps a variable to the name the target uses (its value is the target's
+ * equivalent, e.g. Application Insights' connection string for an OTLP endpoint).
+ */
+export const envDifference = z.strictObject({
+  target: z.enum(["proxmox", "azure", "docker"]),
+  services: z.array(dnsLabel).min(1),
+  rename: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/), z.string().regex(/^[A-Z_][A-Z0-9_]*$/)).default({}),
+  drop: z.array(z.string().regex(/^[A-Z_][A-Z0-9_]*$/)).default([]),
+  reason: z.string().min(10, { message: "must say why the difference is needed (at least 10 characters)" }),
+});
+
+export type AzureSettings = z.infer<typeof azureSettings>;
+export type EnvDifference = z.infer<typeof envDifference>;

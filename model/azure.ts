@@ -1,0 +1,128 @@
+import { parseTemplate, templateRefs } from "../contract/envTemplate";
+import { AzureRealization, AzureSettings } from "../contract/schema/azure";
+import { StackConfig } from "../contract/schema/stack";
+import { AzureNames, azureNames } from "./azureNames";
+import { EnvValue } from "./types";
+
+/** Key Vault secret Parity adds on Azure: Application Insights' connection string (not a stack secret). */
+export const APP_INSIGHTS_SECRET = "appInsightsConnectionString";
+/** Managed Redis listens with TLS on 10000 (not 6379). */
+export const MANAGED_REDIS_PORT = 10000;
+
+export interface AzureAppSettings {
+  readonly appName: string;
+  readonly ingress: "internal" | "external";
+  readonly transport: "http" | "tcp";
+  /** Port the container listens on; ingress forwards to it. */
+  readonly targetPort?: number;
+}
+
+/** What the azure target needs beyond the containers: pure data, names already fitted. */
+export interface AzureModel {
+  readonly location: string;
+  readonly resourceGroupName: string;
+  /** False when `parity:azure.resourceGroupName` names an existing group. */
+  readonly createResourceGroup: boolean;
+  readonly names: Omit<AzureNames, "app" | "resourceGroup">;
+  readonly network: AzureSettings["network"];
+  /** External environment (public load balancer) when any app has external ingress. */
+  readonly externalEnvironment: boolean;
+  readonly registry: AzureSettings["registry"];
+  readonly retentionDays: number;
+  readonly sharedStorageGb: number;
+  /** Services realized by a managed service, and how (no Container App for them). */
+  readonly realized: Readonly<Record<string, AzureRealization>>;
+  readonly postgres?: NonNullable<AzureSettings["postgres"]> & { readonly service: string; readonly fqdn: string };
+  readonly redis?: NonNullable<AzureSettings["redis"]> & { readonly service: string; readonly clusteringPolicy: "OSSCluster" | "EnterpriseCluster"; readonly host: string };
+  readonly serviceBus?: { readonly service: string; readonly host: string };
+}
+
+export function serviceOf(cfg: StackConfig, realization: AzureRealization): string | undefined {
+  return Object.entries(cfg.azure?.realize ?? {}).find(([, r]) => r === realization)?.[0];
+}
+
+export function buildAzureModel(cfg: StackConfig, stack: string): AzureModel {
+  const az = cfg.azure!;
+  const names = azureNames(az.namePrefix, stack);
+  const { app: _app, resourceGroup, ...rest } = names;
+  const pg = serviceOf(cfg, "postgresFlexible");
+  const redis = serviceOf(cfg, "managedRedis");
+  const bus = serviceOf(cfg, "serviceBus");
+  return {
+    location: az.location,
+    resourceGroupName: az.resourceGroupName ?? resourceGroup,
+    createResourceGroup: az.resourceGroupName === undefined,
+    names: rest,
+    network: az.network,
+    externalEnvironment: Object.values(az.apps).some((a) => a.ingress === "external"),
+    registry: az.registry,
+    retentionDays: az.observability.retentionDays,
+    sharedStorageGb: az.sharedStorageGb,
+    realized: az.realize,
+    ...(pg && az.postgres ? { postgres: { ...az.postgres, service: pg, fqdn: `${names.postgresServer}.postgres.database.azure.com` } } : {}),
+    ...(redis && az.redis
+      ? { redis: { ...az.redis, service: redis, clusteringPolicy: az.redis.clusteringPolicy ?? (az.redis.cluster ? "OSSCluster" : "EnterpriseCluster"), host: `${names.redisCluster}.${az.location}.redis.azure.net` } }
+      : {}),
+    ...(bus ? { serviceBus: { service: bus, host: `${names.serviceBus}.servicebus.windows.net` } } : {}),
+  };
+}
+
+/**
+ * Addressing on Azure: every service and worker slot is one Container App in one environment.
+ * Apps reach an HTTP app by its name through the environment's ingress (`http://<app>`, port 80,
+ * forwarded to the container port) and a TCP app at `<app>:<port>`; managed realizations by
+ * their FQDN (`<server>.postgres.database.azure.com:5432`, Managed Redis on TLS 10000).
+ */
+export function azureAddressing(cfg: StackConfig, stack: string) {
+  const az = cfg.azure!;
+  const names = azureNames(az.namePrefix, stack);
+  const model = buildAzureModel(cfg, stack);
+  const services = new Map(cfg.services.map((s) => [s.name, s]));
+  const appSettings = (service: string, instance: string, targetPort?: number): AzureAppSettings => ({
+    appName: names.app(instance),
+    ingress: az.apps[service]?.ingress ?? "internal",
+    transport: az.apps[service]?.transport ?? "http",
+    ...(targetPort !== undefined ? { targetPort } : {}),
+  });
+  const address = (a: AzureAppSettings): { host: string; port?: number; url: string } =>
+    a.transport === "tcp" && a.targetPort !== undefined
+      ? { host: a.appName, port: a.targetPort, url: `http://${a.appName}:${a.targetPort}` }
+      : { host: a.appName, port: 80, url: `http://${a.appName}` };
+  const reach = (name: string): { host: string; port?: number; url?: string } => {
+    const realization = az.realize[name];
+    if (realization === "postgresFlexible") return { host: model.postgres!.fqdn, port: 5432 };
+    if (realization === "managedRedis") return { host: model.redis!.host, port: MANAGED_REDIS_PORT };
+    if (realization === "serviceBus") return { host: model.serviceBus!.host, port: 5671 };
+    // applicationInsights / azureMonitor have no address: the contract requires a declared env difference.
+    if (realization) return { host: "", url: "" };
+    return address(appSettings(name, name, services.get(name)?.ports[0]?.container));
+  };
+  return { model, appSettings, address, reach, isContainerApp: (name: string) => az.realize[name] === undefined };
+}
+
+/**
+ * Applies the declared env differences of one service on this target. A renamed variable that
+ * pointed at a service realized by Application Insights carries its connection string instead.
+ */
+export function applyEnvDifferences(
+  cfg: StackConfig,
+  service: string,
+  templates: Readonly<Record<string, string>>,
+  resolve: (template: string) => EnvValue,
+): Record<string, EnvValue> {
+  const diffs = cfg.envDifferences.filter((d) => d.target === cfg.target && d.services.includes(service));
+  const out: Record<string, EnvValue> = {};
+  for (const [name, template] of Object.entries(templates)) {
+    if (diffs.some((d) => d.drop.includes(name))) continue;
+    const renamed = diffs.map((d) => d.rename[name]).find((n) => n !== undefined);
+    if (renamed === undefined) {
+      out[name] = resolve(template);
+      continue;
+    }
+    const parsed = parseTemplate(template);
+    const refs = "error" in parsed ? [] : templateRefs(parsed.parts);
+    const toInsights = refs.some((r) => r.kind === "service" && cfg.azure?.realize[r.service] === "applicationInsights");
+    out[renamed] = toInsights ? { parts: [{ secret: APP_INSIGHTS_SECRET }], secret: true } : resolve(template);
+  }
+  return out;
+}
