@@ -53,14 +53,14 @@ export function sshRaw(ipv4: string, remoteCommand: string, opts: { stdin?: stri
  * by renaming a fresh temporary file over it, so a new inode (or different bytes, owner or
  * mode) is exactly "the entrypoint installed this file" without touching the entrypoint.
  */
-function snapshotScript(paths: readonly string[]): string {
+export function snapshotScript(paths: readonly string[]): string {
   return `for p in ${paths.map(shq).join(" ")}; do
   if [ -f "$p" ]; then printf '%s\\t%s\\t%s\\n' "$p" "$(stat -c '%i %U:%G %a' "$p")" "$(sha256sum < "$p" | cut -d' ' -f1)"
   else printf '%s\\tmissing\\t-\\n' "$p"; fi
 done`;
 }
 
-function parseSnapshot(stdout: string): Map<string, string> {
+export function parseSnapshot(stdout: string): Map<string, string> {
   const m = new Map<string, string>();
   for (const line of stdout.split("\n")) {
     const [path, ...rest] = line.split("\t");

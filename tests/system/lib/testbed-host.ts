@@ -106,6 +106,33 @@ export async function unregisterHost(hostname: string): Promise<void> {
   await updateHosts(hostname, "");
 }
 
+/**
+ * Publishes one extra name (e.g. a stack's `backend.<domain>`) in the test bed's DNS. Names
+ * under `parity-testbed` are answered locally; others would be forwarded, so keep to those.
+ */
+export async function registerDnsName(fqdn: string, ip: string): Promise<void> {
+  if (!/^[a-z0-9.-]+$/.test(fqdn) || !/^10\.231\.0\.\d{1,3}$/.test(ip)) {
+    throw new Error(`[testbed] DNS record ${fqdn} -> ${ip}: a lowercase name and a test-bed address only`);
+  }
+  await updateHosts(fqdn, `${ip} ${fqdn}`);
+}
+
+export async function unregisterDnsName(fqdn: string): Promise<void> {
+  await updateHosts(fqdn, "");
+}
+
+/** True when the host's v1 `cpu` controller has a hierarchy of its own (not joint with cpuacct). */
+export function cpuControllerNeedsOwnMount(): boolean {
+  if (existsSync("/sys/fs/cgroup/cgroup.controllers")) return false; // pure cgroup v2
+  const ids = new Map<string, string>();
+  for (const line of readFileSync("/proc/cgroups", "utf8").split("\n")) {
+    const [name, hierarchy] = line.split(/\s+/);
+    if (name && hierarchy && !name.startsWith("#")) ids.set(name, hierarchy);
+  }
+  const cpu = ids.get("cpu");
+  return cpu !== undefined && cpu !== "0" && cpu !== ids.get("cpuacct");
+}
+
 async function updateHosts(hostname: string, line: string): Promise<void> {
   await mustRunLocked(`
 f=${shq(HOSTS_FILE)}; touch "$f"

@@ -10,15 +10,15 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { BRIDGE, GATEWAY, PREFIX_LEN, checkHostPrerequisites, ensureNetwork, memoryLimitConfig, registerHost,
-  testbedSshKey, unregisterHost } from "./testbed-host";
+import { BRIDGE, GATEWAY, PREFIX_LEN, checkHostPrerequisites, cpuControllerNeedsOwnMount, ensureNetwork, memoryLimitConfig,
+  registerHost, testbedSshKey, unregisterHost } from "./testbed-host";
 import { ensureBaseRootfs } from "./testbed-rootfs";
 import { Guest, LxcGuest, waitForGuest } from "./testbed-guest";
 import { mustRun, mustRunLocked, run, shq } from "./testbed-shell";
 
 export type { ExecResult } from "./testbed-shell";
 export type { BundleRun, Guest } from "./testbed-guest";
-export { testbedSshKey } from "./testbed-host";
+export { registerDnsName, testbedSshKey, unregisterDnsName } from "./testbed-host";
 
 export interface GuestSpec {
   /** LXC name; must start with "parity-t-" so cleanup never touches anything else. */
@@ -38,6 +38,19 @@ export interface GuestSpec {
   privileged?: boolean;
   /** Like Proxmox `features.nesting` (e.g. Docker inside the guest). Default false. */
   nesting?: boolean;
+  /**
+   * Host directories bind-mounted into the guest, like Proxmox mount points with a host path
+   * (`mp0: /srv/x,mp=/mnt/x`). Not idmapped, as on Proxmox: host uid 101000 is guest uid 1000.
+   */
+  binds?: readonly GuestBind[];
+}
+
+export interface GuestBind {
+  /** Absolute directory on this host; must exist. */
+  hostPath: string;
+  /** Absolute path inside the guest; created when missing. */
+  guestPath: string;
+  readOnly?: boolean;
 }
 
 const LXC_PATH = "/var/lib/lxc";
@@ -45,6 +58,31 @@ const NAME_PREFIX = "parity-t-";
 /** Outside dnsmasq's DHCP range (.100–.199) and away from the low addresses tests pick by hand. */
 const AUTO_FIRST = 200;
 const AUTO_COUNT = 50;
+
+/**
+ * This VM's kernel keeps the v1 `cpu` and `cpuacct` controllers in separate hierarchies; the
+ * guest's systemd only tries the usual joint `cpu,cpuacct` mount, fails, and leaves Docker
+ * without CPU quotas ("NanoCPUs can not be set"). A Proxmox 8 host (pure cgroup v2) delegates
+ * the cpu controller, so nesting guests get it mounted here too, before containerd and Docker.
+ */
+const CPU_CGROUP_UNIT_SCRIPT = `unit=parity-testbed-cpu-cgroup.service
+cat > "$root/etc/systemd/system/$unit" <<'UNIT'
+[Unit]
+Description=Mount the cpu cgroup controller (test bed host keeps cpu and cpuacct apart)
+DefaultDependencies=no
+Before=containerd.service docker.service sysinit.target
+ConditionPathIsMountPoint=!/sys/fs/cgroup/cpu,cpuacct
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/mount -t cgroup -o cpu cgroup /sys/fs/cgroup/cpu,cpuacct
+
+[Install]
+WantedBy=sysinit.target
+UNIT
+mkdir -p "$root/etc/systemd/system/sysinit.target.wants"
+ln -sf "/etc/systemd/system/$unit" "$root/etc/systemd/system/sysinit.target.wants/$unit"`;
 
 /** Seconds this process spent building the base rootfs (0 when it was cached), for reports. */
 export const testbedTimings = { baseRootfsBuildSeconds: 0 };
@@ -120,6 +158,12 @@ function renderConfig(spec: GuestSpec, hostname: string): string {
     `lxc.net.0.ipv4.address = @IP@/${PREFIX_LEN}`,
     `lxc.net.0.ipv4.gateway = ${GATEWAY}`,
     ...(spec.memoryMb ? [memoryLimitConfig(spec.memoryMb)] : []),
+    ...(spec.binds ?? []).map((b) => {
+      if (!b.hostPath.startsWith("/") || !b.guestPath.startsWith("/") || /\s/.test(b.hostPath + b.guestPath)) {
+        throw new Error(`[testbed] bind ${b.hostPath} -> ${b.guestPath}: absolute paths without spaces only`);
+      }
+      return `lxc.mount.entry = ${b.hostPath} ${b.guestPath.slice(1)} none bind,create=dir${b.readOnly ? ",ro" : ""} 0 0`;
+    }),
     `lxc.console.logfile = ${dir}/console.log`,
     `lxc.log.file = ${dir}/lxc.log`,
     `lxc.log.level = ERROR`,
@@ -169,6 +213,7 @@ ssh-keygen -q -A -f "$root"
 install -d -m 0700 "$root/root/.ssh"
 printf '%s' ${shq(keys)} > "$root/root/.ssh/authorized_keys"
 chmod 0600 "$root/root/.ssh/authorized_keys"
+${spec.nesting && cpuControllerNeedsOwnMount() ? CPU_CGROUP_UNIT_SCRIPT : ""}
 `], { timeoutMs: 300_000 });
 
   const consoleLog = `${dir}/console.log`;

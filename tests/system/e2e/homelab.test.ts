@@ -1,0 +1,205 @@
+/**
+ * The KTRDR homelab, end to end on the test bed: the real program plans the test-bed stack
+ * under mocks; one Debian 12 LXC per planned guest (static address, nesting, the shared
+ * storage as an LXC bind mount); then exactly the plan's copies, commands and Docker
+ * resources, over SSH, in the order the recorded dependencies give. See docs/TESTBED.md.
+ *
+ * Run: npm run test:e2e
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { Guest, ensureTestbed } from "../lib/testbed";
+import { ContainerFacts, containers, ok, waitHealthy } from "./lib/checks";
+import { Testbed, UpOptions, UpResult, createTestbed, destroyTestbed, ofType, up } from "./lib/deploy";
+import { buildGraph } from "./lib/graph";
+import { PlannedStack, REPO_ROOT, STACK, STACK_DIR, plannedGuests, planTestbed } from "./lib/plan";
+
+const CONTAINER = "docker:index/container:Container";
+/** What Docker itself adds to a container's environment. */
+const DOCKER_ENV = ["HOME", "HOSTNAME", "PATH"];
+
+let planned: PlannedStack;
+let tb: Testbed;
+let hosts: string[] = [];
+let first: UpResult;
+const state: UpOptions = { rerunUnchangedSteps: true, commandState: new Map(), dockerState: new Map() };
+const timings: Record<string, number> = {};
+
+const guest = (host: string): Guest => {
+  const g = tb.guests.get(host);
+  if (!g) throw new Error(`no guest for host ${host}`);
+  return g;
+};
+const env = (service: string): Record<string, string> => {
+  const e = planned.plan.env[service];
+  if (!e) throw new Error(`no env for ${service} in the plan`);
+  return e;
+};
+const stackFile = (dir: string, stack: string) => (parse(readFileSync(join(dir, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> }).config;
+async function allContainers(): Promise<Map<string, ContainerFacts & { host: string }>> {
+  const out = new Map<string, ContainerFacts & { host: string }>();
+  for (const [host, g] of tb.guests) for (const [n, c] of await containers(g)) out.set(n, { ...c, host });
+  return out;
+}
+
+beforeAll(async () => {
+  const t0 = Date.now();
+  await ensureTestbed();
+  planned = await planTestbed();
+  hosts = plannedGuests(planned.resources).map((p) => p.host);
+  tb = await createTestbed(planned);
+  timings["guestsSeconds"] = (Date.now() - t0) / 1000;
+  first = await up(planned, tb, state);
+  timings["firstUpSeconds"] = first.seconds;
+  for (const g of tb.guests.values()) await waitHealthy(g);
+  timings["toHealthySeconds"] = (Date.now() - t0) / 1000;
+  console.log(`[e2e] provisioning order (completion): ${first.steps.map((s) => `${s.name} ${s.seconds.toFixed(1)}s`).join(" → ")}`);
+  for (const s of first.skipped) console.log(`[e2e] NOT RUN: ${s.name} on ${s.address}: ${s.why}`);
+}, 14 * 60_000);
+
+afterAll(async () => {
+  await destroyTestbed(tb, hosts.length ? hosts : ["core", "workers-b", "workers-c"]);
+  console.log(`[e2e timings] ${JSON.stringify(timings)}`);
+});
+
+test("the test-bed stack is the homelab's shape, on test-bed addresses", () => {
+  const home = stackFile(REPO_ROOT, "homelab");
+  const bed = stackFile(STACK_DIR, STACK);
+  for (const key of ["parity:target", "parity:environment", "parity:sharedStorage", "parity:registries", "parity:images", "parity:secrets", "parity:services", "parity:workers", "parity:flows"]) {
+    expect({ key, value: bed[key] }).toEqual({ key, value: home[key] });
+  }
+  expect(readFileSync(join(STACK_DIR, "Pulumi.yaml"), "utf8")).toBe(readFileSync(join(REPO_ROOT, "Pulumi.yaml"), "utf8"));
+  expect(JSON.stringify(bed)).not.toMatch(/192\.168\./);
+  expect(hosts.sort()).toEqual(["core", "workers-b", "workers-c"]);
+});
+
+test("every planned step ran on its guest, after what it depends on; only the node's NFS export could not", () => {
+  const commands = ofType(planned.resources, "command:remote:Command");
+  const ran = first.steps.map((s) => s.name);
+  const nodeAddresses = (stackFile(STACK_DIR, STACK)["parity:proxmox"] as { nodes: { address: string }[] }).nodes.map((n) => n.address);
+  expect(first.skipped.map((s) => s.name)).toEqual(["shared-ktrdr-shared-export-run"]);
+  expect(nodeAddresses).toContain(first.skipped[0]!.address);
+  expect([...ran].sort()).toEqual(commands.map((c) => c.name).filter((n) => !first.skipped.some((s) => s.name === n)).sort());
+  // Completion order respects every recorded dependency between commands.
+  for (const a of buildGraph(planned.resources).filter((x) => x.kind === "command" && ran.includes(x.resource.name))) {
+    for (const dep of a.after) {
+      const d = planned.resources.find((r) => r.urn === dep)!;
+      if (d.type === "command:remote:Command" && ran.includes(d.name)) expect(ran.indexOf(d.name)).toBeLessThan(ran.indexOf(a.resource.name));
+    }
+  }
+  for (const host of hosts) expect(ran.indexOf(`${host}-bootstrap-run`)).toBeLessThan(ran.indexOf(`${host}-docker-engine-run`));
+  for (const s of first.steps) expect(s.changedFiles.length).toBeGreaterThan(0);
+});
+
+test("every container runs, and every one with a health check is healthy", async () => {
+  const all = await allContainers();
+  const planned_ = ofType(planned.resources, CONTAINER);
+  expect([...all.keys()].sort()).toEqual(planned_.map((c) => String(c.rawInputs["name"])).sort());
+  for (const c of planned_) {
+    const facts = all.get(String(c.rawInputs["name"]))!;
+    expect({ name: facts.name, running: facts.running, health: facts.health }).toEqual({ name: facts.name, running: true, health: c.rawInputs["healthcheck"] ? "healthy" : "none" });
+  }
+  // The database is Debian's PostgreSQL 15 with the plan's (mock) password in effect.
+  const db = ofType(planned.resources, CONTAINER).find((c) => c.rawInputs["name"] === "db")!;
+  const pw = (db.rawInputs["envs"] as string[]).find((e) => e.startsWith("POSTGRES_PASSWORD="))!.slice("POSTGRES_PASSWORD=".length);
+  expect(await ok(guest("core"), `read -r PGPASSWORD; export PGPASSWORD; docker exec -e PGPASSWORD="$PGPASSWORD" db psql -h 127.0.0.1 -U ktrdr -d ktrdr -Atc 'select 6*7'`, `${pw}\n`)).toBe("42");
+  // The backend reaches the database by its Docker name on their shared internal network.
+  expect(await ok(guest("core"), `docker exec backend python -c "import socket; socket.create_connection(('db', 5432), 3); print('db reachable')"`)).toBe("db reachable");
+});
+
+test("the backend answers at KTRDR_API_URL from a worker guest and from inside a worker", async () => {
+  const url = env("backend")["KTRDR_API_URL"]!;
+  expect(url).toBe("http://backend.ktrdr.parity-testbed:8000");
+  for (const w of ["workers-b", "workers-c"]) {
+    expect(JSON.parse(await ok(guest(w), `curl -fsS --max-time 5 ${url}/health`))).toMatchObject({ status: "ok" });
+  }
+  const fromWorker = await ok(guest("workers-b"), `docker exec backtest-worker-1 python -c "import os, urllib.request; print(urllib.request.urlopen(os.environ['KTRDR_API_URL'] + '/health', timeout=5).status)"`);
+  expect(fromWorker).toBe("200");
+});
+
+test("each worker's WORKER_PUBLIC_BASE_URL answers from the core guest with exactly the plan's environment", async () => {
+  const workers = ofType(planned.resources, CONTAINER).filter((c) => (c.rawInputs["labels"] as { label: string; value: string }[]).some((l) => l.label === "parity.service" && /worker/.test(l.value)));
+  expect(workers.length).toBe(2);
+  for (const w of workers) {
+    const name = String(w.rawInputs["name"]);
+    const expected = env(name);
+    const base = expected["WORKER_PUBLIC_BASE_URL"]!;
+    expect(JSON.parse(await ok(guest("core"), `curl -fsS --max-time 5 ${base}/health`))).toEqual({ status: "ok", service: name });
+    const seen = JSON.parse(await ok(guest("core"), `curl -fsS --max-time 5 ${base}/env`)) as Record<string, string>;
+    expect(Object.keys(seen).filter((k) => !DOCKER_ENV.includes(k)).sort()).toEqual(Object.keys(expected).sort());
+    for (const [k, v] of Object.entries(expected)) if (v !== "[secret]") expect({ k, v: seen[k] }).toEqual({ k, v });
+  }
+});
+
+test("the shared storage is at guestPath in every guest and at /mnt/shared in containers, one directory for all", async () => {
+  const storage = stackFile(STACK_DIR, STACK)["parity:sharedStorage"] as { guestPath: string; containerPath: string; hosts: string[] };
+  for (const h of storage.hosts) await ok(guest(h), `mountpoint -q ${storage.guestPath}`);
+  await ok(guest("core"), `echo from-core-guest > ${storage.guestPath}/core.txt`);
+  expect(await ok(guest("workers-c"), `cat ${storage.guestPath}/core.txt`)).toBe("from-core-guest");
+  // A worker container (uid 1000) on workers-b writes; the backend container on core reads.
+  await ok(guest("workers-b"), `docker exec backtest-worker-1 sh -c 'echo from-worker > ${storage.containerPath}/worker.txt && stat -c %u ${storage.containerPath}/worker.txt'`);
+  expect(await ok(guest("core"), `docker exec backend cat ${storage.containerPath}/worker.txt`)).toBe("from-worker");
+  expect(await ok(guest("workers-c"), `stat -c %u ${storage.guestPath}/worker.txt`)).toBe("1000");
+});
+
+test("a second full run changes nothing", async () => {
+  const before = await allContainers();
+  const units = async (g: Guest) => ok(g, "systemctl show -p ActiveEnterTimestampMonotonic --value docker.service ssh.service containerd.service");
+  const unitsBefore = await Promise.all(hosts.map((h) => units(guest(h))));
+  const second = await up(planned, tb, { ...state, rerunUnchangedSteps: true });
+  timings["noopUpSeconds"] = second.seconds;
+  expect(second.steps.length).toBe(first.steps.length);
+  for (const s of second.steps) {
+    expect({ step: s.name, changed: s.changedFiles }).toEqual({ step: s.name, changed: [] });
+    expect(s.stdout).not.toContain("parity: installing");
+  }
+  expect(second.changed).toEqual([]);
+  expect(await Promise.all(hosts.map((h) => units(guest(h))))).toEqual(unitsBefore);
+  const after = await allContainers();
+  for (const [n, c] of before) expect({ n, id: after.get(n)?.id, startedAt: after.get(n)?.startedAt }).toEqual({ n, id: c.id, startedAt: c.startedAt });
+});
+
+test("after restarting the core guest everything comes back healthy", async () => {
+  const t = Date.now();
+  await guest("core").restart();
+  const back = await waitHealthy(guest("core"));
+  timings["coreRestartToHealthySeconds"] = (Date.now() - t) / 1000;
+  expect([...back.keys()].sort()).toEqual(["backend", "db", "grafana", "jaeger", "prometheus"]);
+  expect(JSON.parse(await ok(guest("workers-b"), `curl -fsS --max-time 5 ${env("backend")["KTRDR_API_URL"]}/health`))).toMatchObject({ status: "ok" });
+  expect(await ok(guest("core"), "mountpoint -q /mnt/ktrdr-shared && cat /mnt/ktrdr-shared/worker.txt")).toBe("from-worker");
+  // Nothing for the deployment to redo: the same containers were restarted by their policy.
+  expect((await up(planned, tb, { ...state, rerunUnchangedSteps: false })).changed).toEqual([]);
+});
+
+test("scaling backtest workers 1 → 3 by a config edit adds exactly two containers on the right guests and ports", async () => {
+  const before = await allContainers();
+  const scaled = await planTestbed({ workerReplicas: { "backtest-worker": 3 } });
+  const oldNames = new Set(ofType(planned.resources, CONTAINER).map((c) => String(c.rawInputs["name"])));
+  const added = ofType(scaled.resources, CONTAINER).map((c) => String(c.rawInputs["name"])).filter((n) => !oldNames.has(n));
+  expect(added.sort()).toEqual(["backtest-worker-2", "backtest-worker-3"]);
+
+  const result = await up(scaled, tb, { ...state, rerunUnchangedSteps: false });
+  timings["scaleUpSeconds"] = result.seconds;
+  expect(result.steps).toEqual([]); // unchanged triggers: no provisioning step re-runs
+  expect(result.changed.filter((c) => c.startsWith("container ")).sort()).toEqual([
+    "container backtest-worker-2@parity-t-e2e-workers-c",
+    "container backtest-worker-3@parity-t-e2e-workers-b",
+  ]);
+  // Besides the two containers, only what they need on their guests: their networks and workers-c's first image.
+  expect(result.changed.filter((c) => !c.startsWith("container ")).sort()).toEqual([
+    "image ghcr.io/ktrdr/ktrdr-backend:5e1c2a9@parity-t-e2e-workers-c",
+    "network parity-testbed--backtest-worker-2--edge@parity-t-e2e-workers-c",
+    "network parity-testbed--backtest-worker-3--edge@parity-t-e2e-workers-b",
+  ]);
+  for (const g of tb.guests.values()) await waitHealthy(g);
+  const after = await allContainers();
+  expect({ host: after.get("backtest-worker-2")?.host, ports: after.get("backtest-worker-2")?.ports }).toEqual({ host: "workers-c", ports: JSON.stringify({ "5004/tcp": [{ HostIp: "", HostPort: "5004" }] }) });
+  expect({ host: after.get("backtest-worker-3")?.host, ports: after.get("backtest-worker-3")?.ports }).toEqual({ host: "workers-b", ports: JSON.stringify({ "5007/tcp": [{ HostIp: "", HostPort: "5007" }] }) });
+  for (const [n, c] of before) expect({ n, id: after.get(n)?.id, startedAt: after.get(n)?.startedAt }).toEqual({ n, id: c.id, startedAt: c.startedAt });
+  for (const [n, host] of [["backtest-worker-2", "workers-c"], ["backtest-worker-3", "workers-b"]] as const) {
+    const url = scaled.plan.env[n]!["WORKER_PUBLIC_BASE_URL"]!;
+    expect(url).toBe(`http://${host}.ktrdr.parity-testbed:${n.endsWith("2") ? 5004 : 5007}`);
+    expect(JSON.parse(await ok(guest("core"), `curl -fsS --max-time 5 ${url}/health`))).toEqual({ status: "ok", service: n });
+  }
+});

@@ -1,0 +1,131 @@
+/**
+ * The plan as a dependency graph of the things the test bed can realize: provisioning copies
+ * and commands, and Docker images, networks, volumes and containers. Order comes only from the
+ * recorded `dependencies`, with Pulumi's semantics:
+ *
+ * - a dependency on a component means every custom resource under it;
+ * - a child waits for what its ancestors depend on (the SDK registers a component only after
+ *   its dependsOn resources are created, and a child only after its parent is registered);
+ * - a resource waits for its provider (the Docker provider of its host);
+ * - resources nobody realizes here (LXCs, templates, passwords, providers) are pass-through.
+ */
+import type { RecordedResource } from "../../../../tools/mockRuntime";
+
+export type ActionKind = "copy" | "command" | "image" | "network" | "volume" | "container";
+
+export interface Action {
+  readonly urn: string;
+  readonly kind: ActionKind;
+  readonly resource: RecordedResource;
+  /** Address the action runs against: the SSH connection's host or the Docker provider's host. */
+  readonly address: string;
+  /** URNs of the actions that must finish first (transitively reduced to actions only). */
+  readonly after: readonly string[];
+}
+
+const KIND: Readonly<Record<string, ActionKind>> = {
+  "command:remote:CopyToRemote": "copy",
+  "command:remote:Command": "command",
+  "docker:index/remoteImage:RemoteImage": "image",
+  "docker:index/network:Network": "network",
+  "docker:index/volume:Volume": "volume",
+  "docker:index/container:Container": "container",
+};
+
+type Json = Record<string, unknown>;
+
+function addressOf(r: RecordedResource, byUrn: ReadonlyMap<string, RecordedResource>): string {
+  const connection = r.rawInputs["connection"] as Json | undefined;
+  if (connection) return String(connection["host"]);
+  const provider = r.provider ? byUrn.get(r.provider) : undefined;
+  const host = String(provider?.rawInputs["host"] ?? "");
+  const m = /^ssh:\/\/[^@]+@([^:/]+)/.exec(host);
+  if (!m?.[1]) throw new Error(`${r.name}: no ssh:// Docker host on its provider (${host || "none"})`);
+  return m[1];
+}
+
+export function buildGraph(resources: readonly RecordedResource[]): Action[] {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const children = new Map<string, RecordedResource[]>();
+  for (const r of resources) if (r.parentUrn) children.set(r.parentUrn, [...(children.get(r.parentUrn) ?? []), r]);
+
+  const customUnder = (urn: string): string[] => {
+    const r = byUrn.get(urn);
+    if (!r) return [];
+    if (r.custom) return [urn];
+    return (children.get(urn) ?? []).flatMap((c) => customUnder(c.urn));
+  };
+  /** Direct dependencies with Pulumi's semantics (see the file comment). */
+  const direct = (r: RecordedResource): string[] => {
+    const out = new Set<string>();
+    for (let a: RecordedResource | undefined = r; a; a = a.parentUrn ? byUrn.get(a.parentUrn) : undefined) {
+      for (const d of a.dependencies) for (const c of customUnder(d)) out.add(c);
+    }
+    if (r.provider && byUrn.has(r.provider)) out.add(r.provider);
+    out.delete(r.urn);
+    return [...out];
+  };
+  const reduced = new Map<string, string[]>();
+  /** Dependencies reduced to actions: pass-through resources contribute their own. */
+  const actionDeps = (urn: string, seen: Set<string>): string[] => {
+    const cached = reduced.get(urn);
+    if (cached) return cached;
+    if (seen.has(urn)) throw new Error(`dependency cycle through ${urn}`);
+    seen.add(urn);
+    const r = byUrn.get(urn)!;
+    const out = new Set<string>();
+    for (const d of direct(r)) {
+      const dr = byUrn.get(d);
+      if (!dr) continue;
+      if (KIND[dr.type]) out.add(d);
+      else for (const x of actionDeps(d, seen)) out.add(x);
+    }
+    seen.delete(urn);
+    const list = [...out];
+    reduced.set(urn, list);
+    return list;
+  };
+
+  return resources
+    .filter((r) => KIND[r.type])
+    .map((r) => ({ urn: r.urn, kind: KIND[r.type]!, resource: r, address: addressOf(r, byUrn), after: actionDeps(r.urn, new Set()) }));
+}
+
+/** Kahn's algorithm, ties broken by plan order: the sequence a one-at-a-time engine could take. */
+export function topologicalOrder(actions: readonly Action[]): Action[] {
+  const pending = new Map(actions.map((a) => [a.urn, new Set(a.after.filter((u) => actions.some((b) => b.urn === u)))]));
+  const order: Action[] = [];
+  while (pending.size) {
+    const ready = actions.find((a) => pending.get(a.urn)?.size === 0);
+    if (!ready) throw new Error(`dependency cycle among: ${[...pending.keys()].join(", ")}`);
+    order.push(ready);
+    pending.delete(ready.urn);
+    for (const deps of pending.values()) deps.delete(ready.urn);
+  }
+  return order;
+}
+
+export type Outcome = { readonly status: "changed" | "unchanged"; readonly detail?: string } | { readonly status: "skipped"; readonly detail: string };
+
+/**
+ * Runs every action once its dependencies finished, independent branches concurrently (as the
+ * Pulumi engine does: one guest's steps never wait for another's). A failure stops dependents.
+ */
+export async function runGraph(actions: readonly Action[], run: (a: Action) => Promise<Outcome>): Promise<Map<string, Outcome>> {
+  const results = new Map<string, Outcome>();
+  const started = new Map<string, Promise<void>>();
+  const byUrn = new Map(actions.map((a) => [a.urn, a]));
+  const start = (a: Action): Promise<void> => {
+    let p = started.get(a.urn);
+    if (!p) {
+      p = (async () => {
+        await Promise.all(a.after.map((u) => byUrn.get(u)).filter((d): d is Action => d !== undefined).map(start));
+        results.set(a.urn, await run(a));
+      })();
+      started.set(a.urn, p);
+    }
+    return p;
+  };
+  await Promise.all(actions.map(start));
+  return results;
+}

@@ -1,0 +1,165 @@
+/**
+ * Stand-in images, built locally in each guest (there is no registry here) and tagged with the
+ * exact refs the stack declares, so the recorded containers run unchanged. They provide what
+ * the stack's commands and health checks call: `uvicorn … --port N`, `python`, `wget`, and for
+ * the database a real PostgreSQL 15 from Debian with `pg_isready`.
+ */
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ensureBaseRootfs } from "../../lib/testbed-rootfs";
+import { sshArgs } from "../../lib/testbed-guest";
+import { mustRun, shq } from "../../lib/testbed-shell";
+import type { Guest } from "../../lib/testbed";
+
+/** /health (200), /env (the process environment as JSON) and the observability tools' health paths. */
+const STANDIN_PY = `import http.server, json, os, sys, threading
+
+HEALTH = {"/health", "/-/healthy", "/api/health", "/"}
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        if self.path == "/env":
+            # As Docker passed it: os.environ may hold Python's own additions (LC_CTYPE coercion).
+            raw = open("/proc/self/environ", "rb").read().decode().split("\\0")
+            self.reply(200, dict(kv.split("=", 1) for kv in raw if "=" in kv))
+        elif self.path in HEALTH:
+            self.reply(200, {"status": "ok", "service": os.environ.get("WORKER_ID", sys.argv[1])})
+        else:
+            self.reply(404, {"error": self.path})
+
+    def reply(self, code, body):
+        data = json.dumps(body, sort_keys=True).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+def ports(argv):
+    # uvicorn style: --port N (default 8000); plain style: the numbers themselves.
+    if "--port" in argv:
+        return [int(argv[argv.index("--port") + 1])]
+    return [int(a) for a in argv if a.isdigit()] or [8000]
+
+servers = [http.server.ThreadingHTTPServer(("0.0.0.0", p), Handler) for p in ports(sys.argv[2:])]
+for s in servers[1:]:
+    threading.Thread(target=s.serve_forever, daemon=True).start()
+servers[0].serve_forever()
+`;
+
+/** In-process (no shell, no exec), so the server's /proc/self/environ is exactly what Docker passed. */
+const UVICORN_PY = `#!/usr/bin/python3
+import runpy, sys
+sys.argv = ["standin.py", "app"] + sys.argv[1:]
+runpy.run_path("/usr/local/lib/parity-standin/standin.py", run_name="__main__")
+`;
+
+/** Enough of wget for `wget -q --spider URL` and `wget -qO- URL`. */
+const WGET_PY = `#!/usr/bin/python3
+import sys, urllib.request
+url = [a for a in sys.argv[1:] if not a.startswith("-")][-1]
+try:
+    body = urllib.request.urlopen(url, timeout=5).read()
+except Exception as e:
+    sys.stderr.write("wget: %s\\n" % e)
+    sys.exit(8)
+if "--spider" not in sys.argv and any(a in ("-O-", "-qO-") for a in sys.argv):
+    sys.stdout.buffer.write(body)
+`;
+
+/**
+ * The official image's contract, minimally: initialise an empty data directory with
+ * POSTGRES_USER / POSTGRES_PASSWORD / POSTGRES_DB, then run postgres as the postgres user.
+ */
+const POSTGRES_ENTRYPOINT = `#!/bin/bash
+set -euo pipefail
+export PGDATA=/var/lib/postgresql/data
+bin=/usr/lib/postgresql/15/bin
+install -d -o postgres -g postgres -m 0700 "$PGDATA"
+chown postgres:postgres "$PGDATA"
+if [ ! -s "$PGDATA/PG_VERSION" ]; then
+  pw="$(mktemp)"; printf '%s' "$POSTGRES_PASSWORD" > "$pw"; chown postgres "$pw"
+  runuser -u postgres -- "$bin/initdb" -D "$PGDATA" -U "$POSTGRES_USER" --pwfile="$pw" --auth-host=scram-sha-256 --auth-local=trust >/dev/null
+  rm -f "$pw"
+  echo "host all all all scram-sha-256" >> "$PGDATA/pg_hba.conf"
+  runuser -u postgres -- "$bin/pg_ctl" -D "$PGDATA" -w -o "-c listen_addresses=''" start >/dev/null
+  runuser -u postgres -- psql -v ON_ERROR_STOP=1 -U "$POSTGRES_USER" -d postgres -c "CREATE DATABASE \\"$POSTGRES_DB\\"" >/dev/null
+  runuser -u postgres -- "$bin/pg_ctl" -D "$PGDATA" -w stop >/dev/null
+fi
+exec runuser -u postgres -- "$bin/postgres" -D "$PGDATA" -c listen_addresses='*'
+`;
+
+const SHIMS = `COPY standin.py /usr/local/lib/parity-standin/standin.py
+COPY wget /usr/local/bin/wget
+COPY uvicorn /usr/local/bin/uvicorn
+RUN chmod 0755 /usr/local/bin/uvicorn /usr/local/bin/wget && ln -sf /usr/bin/python3 /usr/local/bin/python`;
+
+/** Dockerfile per `parity:images` key; keys the stack adds later fail loudly here. */
+const DOCKERFILES: Readonly<Record<string, string>> = {
+  backend: `${SHIMS}\nCMD ["uvicorn", "--port", "8000"]`,
+  prometheus: `${SHIMS}\nCMD ["python3", "/usr/local/lib/parity-standin/standin.py", "prometheus", "9090"]`,
+  grafana: `${SHIMS}\nCMD ["python3", "/usr/local/lib/parity-standin/standin.py", "grafana", "3000"]`,
+  jaeger: `${SHIMS}\nCMD ["python3", "/usr/local/lib/parity-standin/standin.py", "jaeger", "4317", "16686", "14269"]`,
+  // Debian's PostgreSQL through the guest's NAT; no default cluster (the entrypoint makes one).
+  postgres: `RUN mkdir -p /etc/postgresql-common && echo 'create_main_cluster = false' > /etc/postgresql-common/createcluster.conf \\
+ && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql-15 >/dev/null \\
+ && rm -rf /var/lib/apt/lists/*
+COPY postgres-standin /usr/local/bin/postgres-standin
+RUN chmod 0755 /usr/local/bin/postgres-standin
+CMD ["/usr/local/bin/postgres-standin"]`,
+};
+
+export const STANDIN_KINDS = Object.keys(DOCKERFILES);
+
+const baseImports = new WeakMap<Guest, Promise<string>>();
+
+/** The harness's cached Debian 12 rootfs (python3, curl, …) as the guest's base image, once per guest. */
+export function ensureBaseImage(g: Guest): Promise<string> {
+  // Several images of one guest are "pulled" concurrently: they share one import.
+  let p = baseImports.get(g);
+  if (!p) {
+    p = importBase(g);
+    p.catch(() => baseImports.delete(g));
+    baseImports.set(g, p);
+  }
+  return p;
+}
+
+async function importBase(g: Guest): Promise<string> {
+  const { path } = await ensureBaseRootfs();
+  const tag = `parity-testbed/debian-base:${path.replace(/^.*bookworm-|\.tar\.zst$/g, "")}`;
+  if ((await g.exec(`docker image inspect ${shq(tag)} >/dev/null 2>&1`)).code === 0) return tag;
+  await mustRun("bash", ["-o", "pipefail", "-c",
+    `zstd -q -dc ${shq(path)} | ssh ${sshArgs(g.ipv4).map(shq).join(" ")} ${shq(`docker import - ${tag} >/dev/null`)}`,
+  ], { timeoutMs: 300_000 });
+  return tag;
+}
+
+/** Builds the stand-in for `key` as `ref` in the guest's engine; returns seconds spent. */
+export async function buildStandin(g: Guest, key: string, ref: string): Promise<number> {
+  const body = DOCKERFILES[key];
+  if (!body) throw new Error(`no stand-in image for parity:images key '${key}' (have: ${STANDIN_KINDS.join(", ")})`);
+  const started = Date.now();
+  const base = await ensureBaseImage(g);
+  const local = mkdtempSync(join(tmpdir(), "parity-standin-"));
+  try {
+    mkdirSync(local, { recursive: true });
+    writeFileSync(join(local, "Dockerfile"), `FROM ${base}\n${body}\n`);
+    writeFileSync(join(local, "standin.py"), STANDIN_PY);
+    writeFileSync(join(local, "wget"), WGET_PY);
+    writeFileSync(join(local, "uvicorn"), UVICORN_PY);
+    writeFileSync(join(local, "postgres-standin"), POSTGRES_ENTRYPOINT);
+    const ctx = `/var/lib/parity-testbed-images/${key}`;
+    const remote = `rm -rf ${ctx} && mkdir -p ${ctx} && tar -xf - -C ${ctx} && docker build -q -t ${shq(ref)} ${ctx} >/dev/null`;
+    await mustRun("bash", ["-o", "pipefail", "-c",
+      `tar -C ${shq(local)} -cf - . | ssh ${sshArgs(g.ipv4).map(shq).join(" ")} ${shq(remote)}`,
+    ], { timeoutMs: 600_000 });
+  } finally {
+    rmSync(local, { recursive: true, force: true });
+  }
+  return (Date.now() - started) / 1000;
+}
