@@ -30,7 +30,7 @@ function median(xs: number[]): number {
 }
 
 function main(): void {
-  const stack = process.argv[2] ?? "homelab";
+  const stack = process.argv.slice(2).find((a) => !a.startsWith("--")) ?? "homelab";
   const floor: Sample[] = [];
   const plan: Sample[] = [];
   measure(["tools/bench/loadSdk.ts"]); // warm the file cache once, unmeasured
@@ -49,6 +49,11 @@ function main(): void {
   console.log(`Parity bench: ${RUNS} runs each, alternating, fresh process per run`);
   for (const r of rows) console.log(`${r[0]!.padEnd(42)} ${r[1]!.padStart(16)} ${r[2]!.padStart(20)}`);
   console.log(`target: plan wall time <= 1.5x floor -> ${p.ms / f.ms <= 1.5 ? "met" : "NOT met"}`);
+  if (process.argv.includes("--testbed")) {
+    // The LXC test bed's figures need root on Debian 12 and a few minutes: opt-in.
+    const r = spawnSync(TSX, ["tools/bench/testbed.ts"], { cwd: ROOT, stdio: "inherit" });
+    if (r.status !== 0) throw new Error("test bed bench failed");
+  }
 }
 
 main();
