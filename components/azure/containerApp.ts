@@ -96,6 +96,9 @@ export class ContainerAppService extends pulumi.ComponentResource {
           env: args.env.map((e) => (e.secretRef !== undefined ? { name: e.name, secretRef: e.secretRef } : { name: e.name, value: e.value ?? "" })),
           resources: containerAppResources(c.limits.cpus),
           volumeMounts: (args.volumes ?? []).map((v) => ({ volumeName: v.name, mountPath: v.mountPath })),
+          // Container Apps cannot run the stack's exec health checks; a TCP probe on the app's
+          // port with the same timings is the closest equivalent (restart + traffic gating).
+          ...(settings.targetPort !== undefined ? { probes: tcpProbes(settings.targetPort, c.healthcheck) } : {}),
         }],
         scale: { minReplicas: args.minReplicas ?? 1, maxReplicas: args.maxReplicas ?? 1 },
         volumes: (args.volumes ?? []).map((v) => ({ name: v.name, storageName: v.storageName, storageType: v.storageType })),
@@ -103,4 +106,16 @@ export class ContainerAppService extends pulumi.ComponentResource {
     }, { parent: this, dependsOn: [...(args.after ?? [])] });
     this.registerOutputs({ fqdn: this.app.latestRevisionFqdn });
   }
+}
+
+function tcpProbes(port: number, hc: ContainerModel["healthcheck"]) {
+  const timing = {
+    periodSeconds: Math.min(240, hc?.intervalSeconds ?? 30),
+    timeoutSeconds: Math.min(240, hc?.timeoutSeconds ?? 5),
+    failureThreshold: Math.min(10, hc?.retries ?? 3),
+  };
+  return [
+    { type: "Liveness", tcpSocket: { port }, initialDelaySeconds: Math.min(60, hc?.startPeriodSeconds ?? 20), ...timing },
+    { type: "Readiness", tcpSocket: { port }, ...timing },
+  ];
 }

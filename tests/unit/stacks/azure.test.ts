@@ -54,6 +54,11 @@ describe("azure under mocks: KTRDR production", () => {
         ],
         resources: { cpu: 2, memory: "4Gi" },
         volumeMounts: [{ mountPath: "/mnt/shared", volumeName: "shared" }],
+        // The stack's exec health check timings, as TCP probes on the app's port.
+        probes: [
+          { type: "Liveness", tcpSocket: { port: 8000 }, initialDelaySeconds: 20, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 },
+          { type: "Readiness", tcpSocket: { port: 8000 }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 },
+        ],
       }],
       scale: { minReplicas: 1, maxReplicas: 1 },
       volumes: [{ name: "shared", storageName: "ktrdr-shared", storageType: "NfsAzureFile" }],
