@@ -26,6 +26,8 @@ ${aptInstallSnippet(packages)}
 if printf '%s' "$PARITY_CHANGED_FILES" | grep -qx /etc/ssh/sshd_config.d/50-parity.conf; then
   sshd -t
   systemctl reload ssh 2>/dev/null || systemctl reload sshd
+  # A reload re-executes sshd: wait until it listens again so the next step can connect.
+  for _ in $(seq 1 20); do ss -Hltn 'sport = :22' | grep -q . && break; sleep 0.5; done
 fi
 ${spec.sharedPath ? `
 # The shared path is a Proxmox bind mount: if it is missing, the guest was created without it.

@@ -40,12 +40,23 @@ export function sshArgs(ipv4: string): string[] {
   ];
 }
 
-/** Runs `remoteCommand` as given (it goes to root's login shell via `-c`, as with Pulumi). */
-export function sshRaw(ipv4: string, remoteCommand: string, opts: { stdin?: string; timeoutMs?: number } = {}): Promise<ExecResult> {
-  return run("ssh", [...sshArgs(ipv4), remoteCommand], {
-    stdin: opts.stdin ?? "",
-    timeoutMs: opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS,
-  });
+/** ssh's own failures to connect: the remote command never started, so a retry is safe. */
+const DIAL_FAILURE = /Connection refused|Connection reset|Connection closed|kex_exchange_identification|No route to host/;
+
+/**
+ * Runs `remoteCommand` as given (it goes to root's login shell via `-c`, as with Pulumi).
+ * Like Pulumi's command provider (dialErrorLimit), failures to connect are retried: sshd is
+ * briefly unreachable while a provisioning step reloads it.
+ */
+export async function sshRaw(ipv4: string, remoteCommand: string, opts: { stdin?: string; timeoutMs?: number } = {}): Promise<ExecResult> {
+  for (let attempt = 1; ; attempt++) {
+    const r = await run("ssh", [...sshArgs(ipv4), remoteCommand], {
+      stdin: opts.stdin ?? "",
+      timeoutMs: opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS,
+    });
+    if (r.code !== 255 || !DIAL_FAILURE.test(r.stderr) || attempt >= 20) return r;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 /**
