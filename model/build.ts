@@ -157,7 +157,7 @@ function buildHost(cfg: StackConfig, h: StackConfig["hosts"][number]): HostModel
     sshAddress: network.kind === "static" ? network.ipv4Cidr.split("/")[0]! : fqdn,
     network, cores: h.cores, memoryMb: h.memoryMb, swapMb: h.swapMb, diskGb: h.diskGb,
     datastore: h.datastore ?? cfg.proxmox?.datastore ?? "local-lvm",
-    docker: h.docker, stateful: h.stateful, startOrder: h.startOrder, tags: h.tags,
+    docker: h.docker, sandboxedServices: h.name in cfg.hostServices, stateful: h.stateful, startOrder: h.startOrder, tags: h.tags,
     ...(storage && mounts
       ? { sharedMount: { nodePath: h.node === storage.serverNode ? storage.exportPath : `/mnt/pve/${storage.name}`, guestPath: storage.guestPath } }
       : {}),

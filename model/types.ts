@@ -57,6 +57,8 @@ export interface HostModel {
   readonly diskGb: number;
   readonly datastore: string;
   readonly docker: boolean;
+  /** Runs systemd services with namespace sandboxing (in-guest services): needs `nesting` on Proxmox. */
+  readonly sandboxedServices: boolean;
   readonly stateful: boolean;
   readonly startOrder: number;
   readonly tags: readonly string[];

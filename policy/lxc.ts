@@ -80,6 +80,11 @@ export const lxcFeaturesOnlyForDocker: StackValidationPolicy = {
       const addresses = [...lxcAddresses(lxc)];
       const runsDocker = addresses.some((a) => dockerTargets.has(a));
       if (f.others.length) report(`${lxc.name}: features ${f.others.join(", ")} are not needed by Parity and need root@pam; remove them`, lxc.urn);
+      // systemd's namespace sandboxing needs nesting (not keyctl) under Proxmox's AppArmor: allowed
+      // on guests LxcHost tags as running sandboxed in-guest services.
+      const tags = (known(() => lxc.props["tags"]) ?? []) as unknown[];
+      const sandboxed = tags.includes("parity-sandboxed-services");
+      if (!runsDocker && f.nesting && !f.keyctl && sandboxed) continue;
       if (!runsDocker && (f.nesting || f.keyctl))
         report(`${lxc.name}: features ${[f.nesting ? "nesting" : "", f.keyctl ? "keyctl" : ""].filter(Boolean).join(" and ")} on a guest no Docker provider targets; set them only where Docker runs`, lxc.urn);
       if (runsDocker && !(f.nesting && f.keyctl))

@@ -2,6 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as proxmox from "@muhlba91/pulumi-proxmoxve";
 import { HostModel } from "../../model/types";
 
+/** Tag marking guests whose in-guest services need `nesting` (read by the policy pack). */
+export const SANDBOX_TAG = "parity-sandboxed-services";
+
 export interface LxcHostArgs {
   /** The guest as the model describes it. */
   readonly host: HostModel;
@@ -20,7 +23,8 @@ export interface LxcHostArgs {
  * One unprivileged Debian 12 LXC on a named Proxmox node.
  *
  * - `unprivileged: true` is explicit: the provider's default is a privileged guest.
- * - `nesting` + `keyctl` only when the guest runs Docker (keyctl needs root@pam).
+ * - `nesting` + `keyctl` only when the guest runs Docker (keyctl needs root@pam); `nesting`
+ *   alone for guests with sandboxed in-guest systemd services.
  * - Stateful guests get Proxmox protection and Pulumi `protect`: a plan that would replace one
  *   fails instead of destroying data. Fixed VMIDs are replaced delete-first (Proxmox holds one
  *   guest per VMID).
@@ -41,9 +45,12 @@ export class LxcHost extends pulumi.ComponentResource {
         nodeName: h.node,
         vmId: h.vmid,
         description: `Managed by Parity (stack ${args.stack}). Changes made in the Proxmox UI are reverted by the next deployment.`,
-        tags: ["parity", args.stack, ...h.tags],
+        tags: ["parity", args.stack, ...(h.sandboxedServices ? [SANDBOX_TAG] : []), ...h.tags],
         unprivileged: true,
-        ...(h.docker ? { features: { nesting: true, keyctl: true } } : {}),
+        // Docker needs nesting and keyctl. systemd's namespace sandboxing (PrivateTmp,
+        // ProtectSystem, ...) needs nesting under Proxmox's AppArmor profile, or units fail
+        // with 226/NAMESPACE. Nothing else gets features.
+        ...(h.docker ? { features: { nesting: true, keyctl: true } } : h.sandboxedServices ? { features: { nesting: true } } : {}),
         cpu: { cores: h.cores, architecture: "amd64" },
         memory: { dedicated: h.memoryMb, swap: h.swapMb },
         disk: { datastoreId: h.datastore, size: h.diskGb },

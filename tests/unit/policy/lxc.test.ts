@@ -54,6 +54,17 @@ describe("policy lxc-features-only-for-docker", () => {
       "half: a Docker provider targets this guest, but Docker in an unprivileged LXC needs features nesting and keyctl",
     ]);
   });
+  it("accepts nesting alone on a guest tagged for sandboxed in-guest services, but not keyctl there", async () => {
+    const stack = [
+      lxc("sa", { features: { nesting: true }, tags: ["parity", "sa", "parity-sandboxed-services"] }, "10.0.0.8/24"),
+      lxc("sa2", { features: { nesting: true, keyctl: true }, tags: ["parity-sandboxed-services"] }, "10.0.0.9/24"),
+      lxc("plain", { features: { nesting: true }, tags: ["parity"] }, "10.0.0.10/24"),
+    ];
+    expect(await checkStack(lxcFeaturesOnlyForDocker, stack)).toEqual([
+      "sa2: features nesting and keyctl on a guest no Docker provider targets; set them only where Docker runs",
+      "plain: features nesting on a guest no Docker provider targets; set them only where Docker runs",
+    ]);
+  });
   it("rejects features Parity never needs, even on a Docker guest", async () => {
     const stack = [lxc("core", { features: { nesting: true, keyctl: true, fuse: true, mounts: ["nfs"] } }), dockerProvider("p", "ssh://root@10.0.0.5")];
     expect(await checkStack(lxcFeaturesOnlyForDocker, stack)).toEqual(["core: features fuse, mounts are not needed by Parity and need root@pam; remove them"]);

@@ -14,7 +14,7 @@ beforeAll(async () => {
 const triggers = (p: PlannedStack) => Object.fromEntries(p.byType(COMMAND).map((c) => [c.name, (c.rawInputs["triggers"] as string[])[0]]));
 
 describe("stock-analysis under mocks: one guest, services from Debian packages", () => {
-  it("creates the seed's guest: unprivileged, no Docker features, DHCP with a fixed MAC, reached by name", () => {
+  it("creates the seed's guest: unprivileged, nesting only (systemd sandboxing, no Docker), DHCP with a fixed MAC, reached by name", () => {
     const lxc = sa.one("proxmoxve:index/containerLegacy:ContainerLegacy", "stock-analysis-lxc");
     expect(lxc.inputs).toMatchObject({
       nodeName: "pve", vmId: 220, unprivileged: true, cpu: { cores: 4, architecture: "amd64" }, memory: { dedicated: 8192, swap: 512 },
@@ -23,7 +23,9 @@ describe("stock-analysis under mocks: one guest, services from Debian packages",
       networkInterfaces: [{ name: "eth0", bridge: "vmbr0", firewall: false, macAddress: "BC:24:11:5A:00:01" }],
       mountPoints: [{ volume: "/srv/stock-analysis-shared", path: "/mnt/shared", backup: false, replicate: false, shared: true }],
     });
-    expect(lxc.inputs["features"]).toBeUndefined();
+    // Sandboxed units need nesting under Proxmox's AppArmor; keyctl stays off (no Docker).
+    expect(lxc.inputs["features"]).toEqual({ nesting: true });
+    expect(lxc.inputs["tags"]).toEqual(["parity", "stock-analysis", "parity-sandboxed-services"]);
     expect(sa.byType("pulumi:providers:docker")).toEqual([]);
     expect(sa.one(COMMAND, "stock-analysis-bootstrap-run").rawInputs["connection"]).toMatchObject({ host: "stock-analysis.home.arpa" });
   });
