@@ -1,4 +1,5 @@
 import { checkAzure, checkEnvDifferences } from "./checks/azure";
+import { checkBuiltTemplates } from "./checks/builtTemplates";
 import { checkCapacity } from "./checks/capacity";
 import { checkEnv } from "./checks/env";
 import { checkFlows } from "./checks/flows";
@@ -32,6 +33,7 @@ export function semanticProblems(cfg: StackConfig, raw: Record<string, unknown>,
     ...checkHostServices(cfg),
     ...checkAzure(cfg, raw, stack),
     ...checkEnvDifferences(cfg),
+    ...checkBuiltTemplates(cfg, stack),
   ];
 }
 

@@ -157,6 +157,9 @@ function buildHost(cfg: StackConfig, h: StackConfig["hosts"][number]): HostModel
     sshAddress: network.kind === "static" ? network.ipv4Cidr.split("/")[0]! : fqdn,
     network, cores: h.cores, memoryMb: h.memoryMb, swapMb: h.swapMb, diskGb: h.diskGb,
     datastore: h.datastore ?? cfg.proxmox?.datastore ?? "local-lvm",
+    ...(h.template?.built
+      ? { builtTemplate: { path: h.template.built.path, fileName: h.template.built.path.split("/").pop()!, sha256: h.template.built.sha256, datastore: h.template.built.datastore ?? cfg.proxmox?.template.datastore ?? "local" } }
+      : {}),
     docker: h.docker, sandboxedServices: h.name in cfg.hostServices, stateful: h.stateful, startOrder: h.startOrder, tags: h.tags,
     ...(storage && mounts
       ? { sharedMount: { nodePath: h.node === storage.serverNode ? storage.exportPath : `/mnt/pve/${storage.name}`, guestPath: storage.guestPath } }

@@ -62,6 +62,8 @@ export interface HostModel {
   readonly stateful: boolean;
   readonly startOrder: number;
   readonly tags: readonly string[];
+  /** A template built for this guest, uploaded instead of downloading the stock one. */
+  readonly builtTemplate?: { readonly path: string; readonly fileName: string; readonly sha256: string; readonly datastore: string };
   /** Bind mount of the shared storage into this guest, when it uses it. */
   readonly sharedMount?: { readonly nodePath: string; readonly guestPath: string };
 }

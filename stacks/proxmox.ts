@@ -3,6 +3,7 @@ import * as proxmox from "@muhlba91/pulumi-proxmoxve";
 import { DockerHost } from "../components/docker/dockerHost";
 import { DockerService } from "../components/docker/dockerService";
 import { GuestServices } from "../components/guest/guestServices";
+import { BuiltTemplate } from "../components/proxmox/builtTemplate";
 import { ContainerTemplate } from "../components/proxmox/containerTemplate";
 import { LxcHost } from "../components/proxmox/lxcHost";
 import { NfsSharedStorage } from "../components/proxmox/nfsSharedStorage";
@@ -10,6 +11,7 @@ import { ProvisionStep, SshConnection } from "../components/remote/provisionStep
 import { StackSecrets } from "../components/secrets/stackSecrets";
 import { HostModel, PlatformModel } from "../model/types";
 import { renderDockerEngine } from "../renderers/dockerEngine";
+import { renderFirstbootWait } from "../renderers/firstbootWait";
 import { renderHostBootstrap } from "../renderers/hostBootstrap";
 import { envEntries } from "./envEntries";
 import { containerLabels } from "./labels";
@@ -52,7 +54,8 @@ export function deployProxmox(model: PlatformModel, opts: DeployOptions): Proxmo
     perDialTimeout: 10,
   });
 
-  const nodesWithGuests = [...new Set(model.hosts.map((h) => h.node))];
+  // The stock template only on nodes where some guest uses it; built templates per guest.
+  const nodesWithGuests = [...new Set(model.hosts.filter((h) => !h.builtTemplate).map((h) => h.node))];
   const templates = Object.fromEntries(
     nodesWithGuests.map((node) => [
       node,
@@ -74,7 +77,9 @@ export function deployProxmox(model: PlatformModel, opts: DeployOptions): Proxmo
       h.name,
       {
         host: h,
-        templateFileId: templates[h.node]!.fileId,
+        templateFileId: h.builtTemplate
+          ? new BuiltTemplate(`${h.name}-template`, { node: h.node, ...h.builtTemplate }, { provider }).fileId
+          : templates[h.node]!.fileId,
         bridge: px.network.bridge,
         gateway: px.network.gateway,
         dnsServers: px.network.dnsServers,
@@ -85,12 +90,24 @@ export function deployProxmox(model: PlatformModel, opts: DeployOptions): Proxmo
       { provider, dependsOn: h.sharedMount ? storageReady : [] },
     );
     hosts[h.name] = lxc;
+    const inGuest = model.hostServices.find((x) => x.host === h.name);
+    // A guest from a built template provisions itself at first boot: wait for it, then hand it the stack's secrets.
+    const firstboot = h.builtTemplate
+      ? new ProvisionStep(
+          `${h.name}-firstboot`,
+          {
+            connection: connect(h.sshAddress),
+            bundle: renderFirstbootWait(Object.keys(inGuest?.secretEnv ?? {})),
+            secrets: Object.fromEntries(Object.entries(inGuest?.secretEnv ?? {}).map(([env, secret]) => [env, secrets.values[secret]!])),
+          },
+          { dependsOn: [lxc] },
+        )
+      : undefined;
     const bootstrap = new ProvisionStep(
       `${h.name}-bootstrap`,
       { connection: connect(h.sshAddress), bundle: renderHostBootstrap({ hostname: h.hostname, fqdn: h.fqdn, authorizedKeys: px.ssh.authorizedKeys, ...(h.sharedMount ? { sharedPath: h.sharedMount.guestPath } : {}) }) },
-      { dependsOn: [lxc] },
+      { dependsOn: [firstboot ?? lxc] },
     );
-    const inGuest = model.hostServices.find((x) => x.host === h.name);
     if (inGuest) new GuestServices(`${h.name}-services`, { connection: connect(h.sshAddress), services: inGuest, secrets: secrets.values }, { dependsOn: [bootstrap] });
     if (h.docker) dockerHosts[h.name] = dockerHost(model, h, secrets, connect, bootstrap);
   }

@@ -7,6 +7,8 @@ import type { MockResourceArgs, MockResourceResult } from "@pulumi/pulumi/runtim
 export function mockOutputs(args: MockResourceArgs): MockResourceResult {
   const inputs = args.inputs as Record<string, unknown>;
   switch (args.type) {
+    case "proxmoxve:index/fileLegacy:FileLegacy":
+      return { id: `${inputs["datastoreId"]}:${inputs["contentType"]}/${(inputs["sourceFile"] as { fileName?: string } | undefined)?.fileName}`, state: inputs };
     case "proxmoxve:download/fileLegacy:FileLegacy":
       return { id: `${inputs["datastoreId"]}:vztmpl/${inputs["fileName"]}`, state: inputs };
     case "proxmoxve:index/containerLegacy:ContainerLegacy":

@@ -97,6 +97,21 @@ export const lxcHost = z.strictObject({
   startOrder: z.number().int().min(1).max(1000),
   /** Extra Proxmox tags besides `parity` and the stack name. */
   tags: z.array(dnsLabel).default([]),
+  /**
+   * Create this guest from a template built by `npm run build:template` (uploaded to the node's
+   * template storage) instead of `parity:proxmox.template`. First boot provisions the guest;
+   * Parity then pushes the stack's secrets and runs its steps as usual.
+   */
+  template: z.strictObject({
+    built: z.strictObject({
+      /** The built `.tar.gz`, relative to the project. */
+      path: z.string().regex(/^[^\0]*[A-Za-z0-9._-]+\.tar\.(gz|zst|xz)$/, { message: "must be the path of a built template archive (.tar.gz, .tar.zst or .tar.xz)" }),
+      /** From the `.sha256` file next to it: a rebuilt template shows in the plan. */
+      sha256: z.string().regex(/^[a-f0-9]{64}$/, { message: "must be a sha256 hex digest" }),
+      /** Storage with `vztmpl` content; default `parity:proxmox.template.datastore`. */
+      datastore: z.string().min(1).optional(),
+    }),
+  }).optional(),
 });
 
 export const sharedStorage = z.strictObject({
