@@ -1,29 +1,29 @@
 import { PlatformModel } from "../model/types";
-import { deployAzure } from "./azure";
-import { deployDocker } from "./docker";
-import { DeployOptions, deployProxmox } from "./proxmox";
+import type { DeployOptions } from "./proxmox";
 
 /**
  * The only place that maps a target to the components realizing it. The target comes from
- * `parity:target`, never from the stack's name.
+ * `parity:target`, never from the stack's name. Each target's module (and its provider SDK —
+ * azure-native alone is large) is loaded only when a stack uses that target.
  */
 export function deploy(model: PlatformModel, opts: DeployOptions, dockerEndpoint: string): void {
+  /* eslint-disable @typescript-eslint/no-require-imports */
   switch (model.target) {
     case "proxmox":
-      deployProxmox(model, opts);
+      (require("./proxmox") as typeof import("./proxmox")).deployProxmox(model, opts);
       return;
     case "docker":
-      deployDocker(model, opts, dockerEndpoint);
+      (require("./docker") as typeof import("./docker")).deployDocker(model, opts, dockerEndpoint);
       return;
     case "azure":
-      deployAzure(model, opts);
+      (require("./azure") as typeof import("./azure")).deployAzure(model, opts);
       return;
   }
 }
 
 export class TargetNotBuiltError extends Error {
   constructor(readonly target: string) {
-    super(`parity:target '${target}' is not deployable yet: the stack config is valid, but this target's components are not built; 'proxmox' and 'docker' deploy today`);
+    super(`parity:target '${target}' is not deployable yet: the stack config is valid, but this target's components are not built`);
     this.name = "TargetNotBuiltError";
   }
 }
