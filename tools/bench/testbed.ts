@@ -1,5 +1,5 @@
 /**
- * Test-bed figures (issue 4): the homelab from empty guests to healthy, next to the floor of
+ * Test-bed figures: the homelab from empty guests to healthy, next to the floor of
  * installing the same Debian packages with plain `apt-get` in a fresh guest, and the second
  * (no-op) run. Targets: provisioning ≤ 1.3× the floor, no-op ≤ 10 s. Figures, not assertions.
  *

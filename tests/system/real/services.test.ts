@@ -1,5 +1,5 @@
 /**
- * Real-server test of the in-LXC services (issue 3): the very bundles the components hand to
+ * Real-server test of the in-LXC services: the very bundles the components hand to
  * Pulumi run twice on a Debian 12 test-bed guest (unprivileged LXC, systemd as PID 1), then
  * PostgreSQL, Redis, RabbitMQ, backups and the native units are checked for real behaviour.
  *

@@ -1,5 +1,5 @@
 /**
- * The LXC template (issue 4, item 4): build it for Pulumi.stock-analysis.yaml, check the archive
+ * The LXC template: build it for Pulumi.stock-analysis.yaml, check the archive
  * (checksum, systemd, first-boot unit, the stack's exact bundles, nothing secret or per-guest),
  * then boot it as an unprivileged test-bed LXC twice — without secrets (first boot generates
  * them) and with a pushed /etc/parity/secrets.env — and check that provisioning ends healthy.
