@@ -4,7 +4,7 @@ import { ContractError } from "./contract/problems";
 import { validateStackConfig } from "./contract/validate";
 import { checkDeployEnvironment } from "./contract/deployEnvironment";
 import { buildModel } from "./model/build";
-import { deploy, TargetNotBuiltError } from "./stacks";
+import { deploy } from "./stacks";
 import { stackOutputs } from "./stacks/outputs";
 
 /**
@@ -23,7 +23,7 @@ function main() {
     return stackOutputs(model);
   } catch (e) {
     // User mistakes get the report, not a stack trace.
-    if (e instanceof ContractError || e instanceof TargetNotBuiltError) throw new pulumi.RunError(e.message);
+    if (e instanceof ContractError) throw new pulumi.RunError(e.message);
     throw e;
   }
 }

@@ -20,10 +20,3 @@ export function deploy(model: PlatformModel, opts: DeployOptions, dockerEndpoint
       return;
   }
 }
-
-export class TargetNotBuiltError extends Error {
-  constructor(readonly target: string) {
-    super(`parity:target '${target}' is not deployable yet: the stack config is valid, but this target's components are not built`);
-    this.name = "TargetNotBuiltError";
-  }
-}

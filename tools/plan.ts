@@ -82,7 +82,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write((json ? JSON.stringify(plan, null, 2) : renderText(plan, resources)) + "\n");
     return 0;
   } catch (e) {
-    // RunError (contract problems, unbuilt target) carries a complete report: print it alone.
+    // A RunError (contract problems) carries a complete report: print it alone.
     const report = pulumi.RunError.isInstance(e) ? e.message : (e as Error).stack ?? String(e);
     process.stderr.write(`${report}\n`);
     return 1;
