@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as proxmox from "@muhlba91/pulumi-proxmoxve";
 import { DockerHost } from "../components/docker/dockerHost";
 import { DockerService } from "../components/docker/dockerService";
-import { GuestServices } from "../components/guest/guestServices";
+import type { GuestServices } from "../components/guest/guestServices";
 import { BuiltTemplate } from "../components/proxmox/builtTemplate";
 import { ContainerTemplate } from "../components/proxmox/containerTemplate";
 import { LxcHost } from "../components/proxmox/lxcHost";
@@ -108,7 +108,12 @@ export function deployProxmox(model: PlatformModel, opts: DeployOptions): Proxmo
       { connection: connect(h.sshAddress), bundle: renderHostBootstrap({ hostname: h.hostname, fqdn: h.fqdn, authorizedKeys: px.ssh.authorizedKeys, ...(h.sharedMount ? { sharedPath: h.sharedMount.guestPath } : {}) }) },
       { dependsOn: [firstboot ?? lxc] },
     );
-    if (inGuest) new GuestServices(`${h.name}-services`, { connection: connect(h.sshAddress), services: inGuest, secrets: secrets.values }, { dependsOn: [bootstrap] });
+    if (inGuest) {
+      // Loaded only for guests with in-guest services: their renderers are most of Parity's code.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { GuestServices: Services } = require("../components/guest/guestServices") as { GuestServices: typeof GuestServices };
+      new Services(`${h.name}-services`, { connection: connect(h.sshAddress), services: inGuest, secrets: secrets.values }, { dependsOn: [bootstrap] });
+    }
     if (h.docker) dockerHosts[h.name] = dockerHost(model, h, secrets, connect, bootstrap);
   }
 
