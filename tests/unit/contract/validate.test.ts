@@ -48,7 +48,7 @@ describe("bad input: every problem named with key path, what is wrong and what i
     raw["hosts"][1]["cores"] = "four";
     raw["proxmox"]["insecure"] = "yes";
     expectProblem(raw, "parity:hosts[1].cores", /wrong type: got string "four"/, /a number/);
-    expectProblem(raw, "parity:proxmox.insecure", /wrong type/, /a boolean/);
+    expectProblem(raw, "parity:proxmox.insecure", /wrong type/, /true or false/);
   });
 
   it("unknown keys with a did-you-mean, and still runs the cross-checks", () => {
