@@ -50,6 +50,12 @@ export function checkAzure(cfg: StackConfig, raw: Record<string, unknown>, stack
   }
   if (az.postgres && !secrets.includes(az.postgres.passwordSecret))
     out.push({ path: "parity:azure.postgres.passwordSecret", problem: `names unknown secret '${az.postgres.passwordSecret}'`, allowed: secrets.length ? `one of ${secrets.join(", ")}` : "declare it under parity:secrets" });
+  // Each database (and allow-listed extension) becomes one resource: a name twice is the same resource twice.
+  for (const key of ["databases", "extensions"] as const)
+    az.postgres?.[key].forEach((name, i, all) => {
+      const first = all.indexOf(name);
+      if (first !== i) out.push({ path: `parity:azure.postgres.${key}[${i}]`, problem: `'${name}' is listed twice (also ${key}[${first}])`, allowed: `each ${key === "databases" ? "database" : "extension"} once` });
+    });
   if (az.redis?.clusteringPolicy) {
     const wanted = az.redis.cluster ? "OSSCluster" : "EnterpriseCluster";
     if (az.redis.clusteringPolicy !== wanted)

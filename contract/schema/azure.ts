@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { dnsLabel, secretName } from "./primitives";
+import { dnsLabel, isIpv4Network, secretName } from "./primitives";
 
 /** IPv4 network in CIDR form, e.g. 10.40.0.0/16. */
-export const ipv4Network = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/([0-9]|[12][0-9]|3[0-2])$/, { message: "must be an IPv4 network such as 10.40.0.0/16" });
+export const ipv4Network = z.string().refine(isIpv4Network, { message: "must be an IPv4 network such as 10.40.0.0/16 (octets 0-255, prefix 0-32)" });
 
 /**
  * How a service of the stack is realized on Azure when it is not a Container App. Explicit:
