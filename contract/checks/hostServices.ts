@@ -1,6 +1,7 @@
 import { didYouMean } from "../didYouMean";
 import { parseTemplate, templateRefs } from "../envTemplate";
 import { envSize } from "./containers";
+import { checkHostServiceRules } from "./hostServiceRules";
 import { plainSecretProblems } from "./env";
 import { Problem } from "../problems";
 import { StackConfig } from "../schema/stack";
@@ -28,6 +29,7 @@ export function checkHostServices(cfg: StackConfig): Problem[] {
       out.push({ path: base, problem: `names unknown host '${host}'${hint ? ` (did you mean '${hint}'?)` : ""}`, allowed: `one of ${hosts.join(", ")}` });
       continue;
     }
+    out.push(...checkHostServiceRules(base, s, h.memoryMb));
     const pg = s.postgres;
     const roles = pg?.roles.map((r) => r.name) ?? [];
     const dbs = pg?.databases.map((d) => d.name) ?? [];
