@@ -56,7 +56,11 @@ function expectedText(expected: string): string {
 /** Translates schema issues into problems that name the key, what is wrong and what is allowed. */
 export function problemsFromIssues(schema: z.ZodType, input: unknown, issues: readonly Issue[]): Problem[] {
   const out: Problem[] = [];
+  const key = (i: Issue) => JSON.stringify(i.path);
+  // `.int()` adds the safe-integer range; a key's own tighter bound says more.
+  const bounded = new Set(issues.filter((i) => (i.code === "too_big" || i.code === "too_small") && Math.abs(Number(i.code === "too_big" ? i.maximum : i.minimum)) !== Number.MAX_SAFE_INTEGER).map(key));
   for (const issue of issues) {
+    if ((issue.code === "too_big" || issue.code === "too_small") && Math.abs(Number(issue.code === "too_big" ? issue.maximum : issue.minimum)) === Number.MAX_SAFE_INTEGER && bounded.has(key(issue))) continue;
     const path = issue.path;
     switch (issue.code) {
       case "unrecognized_keys": {

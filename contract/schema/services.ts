@@ -11,10 +11,11 @@ export const envTemplate = z.string();
 export const healthcheck = z.strictObject({
   /** Docker HEALTHCHECK test, e.g. ["CMD", "curl", "-fsS", "http://localhost:8000/health"]. */
   test: z.array(z.string()).min(2),
-  intervalSeconds: z.number().int().min(1).default(30),
-  timeoutSeconds: z.number().int().min(1).default(5),
-  retries: z.number().int().min(1).default(3),
-  startPeriodSeconds: z.number().int().min(0).default(20),
+  /** Timings are at most a day: beyond that they are typos (and overflow Docker's nanoseconds). */
+  intervalSeconds: z.number().int().min(1).max(86400).default(30),
+  timeoutSeconds: z.number().int().min(1).max(86400).default(5),
+  retries: z.number().int().min(1).max(1000).default(3),
+  startPeriodSeconds: z.number().int().min(0).max(86400).default(20),
 });
 
 export const limits = z.strictObject({

@@ -20,7 +20,7 @@ const STACKS = readdirSync(ROOT).flatMap((f) => /^Pulumi\.([^.]+)\.yaml$/.exec(f
 const RAW: Record<string, Raw> = Object.fromEntries(STACKS.map((s) => [s, rawStackConfig(s)]));
 const SEED = Number(process.env["PARITY_FUZZ_SEED"] ?? 20261201);
 const RUNS = 500;
-const PLANNED = 3;
+const PLANNED = 2;
 
 let planner: PlanClient;
 const accepted: { stack: string; raw: Raw; mutations: string }[] = [];
