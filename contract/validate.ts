@@ -1,7 +1,7 @@
 import { checkAzure, checkEnvDifferences } from "./checks/azure";
 import { checkBuiltTemplates } from "./checks/builtTemplates";
 import { checkCapacity } from "./checks/capacity";
-import { checkContainers } from "./checks/containers";
+import { checkAliases, checkContainers } from "./checks/containers";
 import { checkEnv } from "./checks/env";
 import { checkFlows } from "./checks/flows";
 import { checkHostServices } from "./checks/hostServices";
@@ -29,6 +29,7 @@ export function semanticProblems(cfg: StackConfig, raw: Record<string, unknown>,
     ...checkNetwork(cfg),
     ...checkWorkers(cfg),
     ...checkContainers(cfg),
+    ...checkAliases(cfg),
     ...checkImages(cfg),
     ...checkEnv(cfg),
     ...checkFlows(cfg),

@@ -103,6 +103,8 @@ export interface ContainerModel {
   /** Container name and Docker DNS name on its host. */
   readonly name: string;
   readonly kind: "service" | "worker";
+  /** Further names on its Docker networks (network aliases), in the stack's profile; none on Azure. */
+  readonly aliases: readonly string[];
   readonly pool?: string;
   readonly replica?: number;
   readonly host: string;

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { StackFileError, parseYamlMap, stackFileConfig } from "../contract/stackDocument";
+import { parseYamlMap, stackFileConfig } from "../contract/stackDocument";
 
 export interface StackFile {
   readonly project: string;
@@ -15,7 +15,7 @@ export interface StackFile {
 export function readStackFile(stack: string, root = process.cwd()): StackFile {
   const projectFile = join(root, "Pulumi.yaml");
   const stackFile = join(root, `Pulumi.${stack}.yaml`);
-  if (!existsSync(stackFile)) throw new StackFileError(`no stack file ${stackFile}`);
+  if (!existsSync(stackFile)) throw new Error(`no stack file ${stackFile}`);
   const project = parseYamlMap(readFileSync(projectFile, "utf8"), "Pulumi.yaml") as { name: string; config?: Record<string, { default?: unknown }> };
   const values: Record<string, unknown> = {};
   for (const [key, decl] of Object.entries(project.config ?? {})) {

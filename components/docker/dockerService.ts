@@ -55,7 +55,7 @@ export class DockerService extends pulumi.ComponentResource {
         ...(c.readOnlyRootFs ? { tmpfs: { "/tmp": "rw,noexec,nosuid,size=64m" } } : {}),
         ports: c.ports.filter((p) => p.host !== undefined).map((p) => ({ internal: p.container, external: p.host!, protocol: "tcp" })),
         ...(c.networks.length
-          ? { networksAdvanced: c.networks.map((n) => ({ name: args.networks.get(n)!.name, aliases: [c.name] })) }
+          ? { networksAdvanced: c.networks.map((n) => ({ name: args.networks.get(n)!.name, aliases: [c.name, ...c.aliases] })) }
           : { networkMode: "none" }),
         volumes: volumes.map((vol, i) => ({ volumeName: vol.name, containerPath: c.volumes[i]!.path })),
         mounts: [

@@ -85,6 +85,36 @@ export function checkContainers(cfg: StackConfig): Problem[] {
   return out;
 }
 
+/**
+ * Network aliases are names on the host's Docker networks: each names one container there
+ * (not another's name or alias), and Azure has no Docker networks to hold them.
+ */
+export function checkAliases(cfg: StackConfig): Problem[] {
+  const out: Problem[] = [];
+  const taken = new Map<string, string>(); // "host/name" -> who
+  const hostOf = (h: string) => (cfg.target === "proxmox" ? h : "local");
+  cfg.services.forEach((s) => taken.set(`${hostOf(s.host)}/${s.name}`, `service '${s.name}'`));
+  cfg.workers.forEach((w) => w.hosts.forEach((h) => { for (let r = 1; r <= w.maxReplicas; r++) taken.set(`${hostOf(h)}/${w.name}-${r}`, `worker '${w.name}'`); }));
+  cfg.services.forEach((s, i) => {
+    const lists: [string, readonly string[]][] = [[`parity:services[${i}].aliases`, s.aliases], [`parity:services[${i}].dev.aliases`, s.dev?.aliases ?? []]];
+    for (const [base, aliases] of lists) {
+      if (aliases.length && cfg.target === "azure") out.push({ path: base, problem: "Container Apps have no Docker networks to hold aliases", allowed: "no aliases on target azure: apps are reached by their app name" });
+      const own = new Set<string>();
+      aliases.forEach((a, j) => {
+        const who = taken.get(`${hostOf(s.host)}/${a}`);
+        if (own.has(a)) out.push({ path: `${base}[${j}]`, problem: `'${a}' is listed twice`, allowed: "each alias once" });
+        else if (who && who !== `alias of '${s.name}'`) out.push({ path: `${base}[${j}]`, problem: `'${a}' is already ${who === `service '${s.name}'` ? "this service's name" : who.startsWith("alias") ? `an ${who}` : `the name of ${who}`}${cfg.target === "proxmox" ? ` on host '${s.host}'` : ""}`, allowed: "a name no other container or alias on the host uses" });
+        own.add(a);
+      });
+    }
+    for (const a of new Set([...s.aliases, ...(s.dev?.aliases ?? [])])) if (!taken.has(`${hostOf(s.host)}/${a}`)) taken.set(`${hostOf(s.host)}/${a}`, `alias of '${s.name}'`);
+  });
+  cfg.workers.forEach((w, i) => {
+    if (w.dev?.aliases) out.push({ path: `parity:workers[${i}].dev.aliases`, problem: "worker replicas are reached by their own names (<pool>-<n>)", allowed: "aliases only on parity:services" });
+  });
+  return out;
+}
+
 /** One env value must fit Linux's limit for one environment string. */
 export function envSize(out: Problem[], path: string, name: string, value: string): void {
   const bytes = Buffer.byteLength(value, "utf8") + name.length + 1;
