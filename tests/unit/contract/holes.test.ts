@@ -198,3 +198,25 @@ describe("stack files that are not YAML maps", () => {
     expect((err as Error).message).not.toContain("\n");
   });
 });
+
+describe("names the application expects: network aliases", () => {
+  it("accepts the seed's '_' names as aliases, not as service names", () => {
+    const lb: Raw = rawStackConfig("lifebuddy");
+    expect(problemsOf(lb, "lifebuddy")).toEqual([]);
+    svc(lb, "db").name = "prod_db";
+    expectProblem(lb, `parity:services[${svcIndex(lb, "prod_db")}].name`, /got string "prod_db"/, /lowercase DNS label/, "lifebuddy");
+  });
+
+  it("refuses an alias that is another container's name or alias, aliases on Azure, and dev aliases on worker pools", () => {
+    const lb: Raw = rawStackConfig("lifebuddy");
+    svc(lb, "ollama").aliases = ["message-broker", "prod_db"];
+    const i = svcIndex(lb, "ollama");
+    expectProblem(lb, `parity:services[${i}].aliases[0]`, /'message-broker' is already the name of service 'message-broker'/, /no other container or alias/, "lifebuddy");
+    expectProblem(lb, `parity:services[${i}].aliases[1]`, /'prod_db' is already an alias of 'db'/, undefined, "lifebuddy");
+    const az: Raw = rawStackConfig("azure");
+    svc(az, "backend").aliases = ["api"];
+    az["workers"][0].dev = { aliases: ["w"] };
+    expectProblem(az, `parity:services[${svcIndex(az, "backend")}].aliases`, /Container Apps have no Docker networks/, /reached by their app name/, "azure");
+    expectProblem(az, "parity:workers[0].dev.aliases", /worker replicas are reached by their own names/, undefined, "azure");
+  });
+});
