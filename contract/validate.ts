@@ -1,4 +1,4 @@
-import { checkAzure, checkEnvDifferences } from "./checks/azure";
+import { checkAzure } from "./checks/azure";
 import { checkBuiltTemplates } from "./checks/builtTemplates";
 import { checkCapacity } from "./checks/capacity";
 import { checkEnv } from "./checks/env";
@@ -32,7 +32,6 @@ export function semanticProblems(cfg: StackConfig, raw: Record<string, unknown>,
     ...checkRequiredEnv(cfg),
     ...checkHostServices(cfg),
     ...checkAzure(cfg, raw, stack),
-    ...checkEnvDifferences(cfg),
     ...checkBuiltTemplates(cfg, stack),
   ];
 }
