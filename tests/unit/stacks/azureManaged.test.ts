@@ -4,6 +4,8 @@ import { azureNames, nameProblem } from "../../../model/azureNames";
 import { buildModel } from "../../../model/build";
 import { planStack } from "../../helpers/planStack";
 import { rawStackConfig } from "../../helpers/stackConfig";
+import { policies } from "../../../policy/policies";
+import { fromRecorded, runPack } from "../policy/harness";
 
 type Values = Record<string, unknown>;
 const SUB = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/ktrdr-azure-rg/providers";
@@ -98,6 +100,8 @@ describe("azure managed realizations under mocks", () => {
     // An external app needs the environment's public load balancer; the workers stay internal.
     expect((p.one("azure-native:app:ManagedEnvironment", "apps-environment").inputs["vnetConfiguration"] as Values)["internal"]).toBe(false);
     expect((p.one("azure-native:app:ContainerApp", "backtest-worker-1-app").inputs["configuration"] as { ingress: Values }).ingress).toEqual({ allowInsecure: true, external: false, targetPort: 5003, transport: "auto" });
+    // The policy pack (ingress rules among them) finds nothing in this plan.
+    expect(await runPack(policies, fromRecorded(p.resources))).toEqual([]);
   });
 
   it("realizes RabbitMQ as a Service Bus namespace only when opted in, granting the identity data access first", async () => {
