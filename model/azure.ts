@@ -141,7 +141,7 @@ export function azureEnv(
     const toInsights = cfg.target === "azure" && refs.some((r) => r.kind === "service" && cfg.azure?.realize[r.service] === "applicationInsights");
     out[name] = toInsights ? { parts: [], secret: false, platform: "openTelemetryAgent" } : resolve(template);
   }
-  if (cfg.target === "azure" && cfg.azure?.redis?.authentication.kind === "entraId" && redisUsers(cfg).has(service))
+  if (cfg.target === "azure" && cfg.azure?.redis?.authentication?.kind === "entraId" && redisUsers(cfg).has(service))
     out[CLIENT_ID_VARIABLE] = { parts: [], secret: false, platform: "identityClientId" };
   return out;
 }

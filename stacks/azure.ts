@@ -36,7 +36,7 @@ export function deployAzure(model: PlatformModel, opts: DeployOptions): Record<s
   const az = model.azure!;
   const { location } = az;
   // With access-key Redis authentication the database's key is that secret's value on Azure.
-  const redisKeySecret = az.redis?.authentication.kind === "accessKey" ? az.redis.authentication.passwordSecret : undefined;
+  const redisKeySecret = az.redis?.authentication?.kind === "accessKey" ? az.redis.authentication.passwordSecret : undefined;
   const stackSecrets = Object.fromEntries(Object.entries(model.secrets).filter(([name]) => name !== redisKeySecret));
   const secrets = new StackSecrets("secrets", { secrets: stackSecrets, environment: opts.environment, placeholderForMissing: opts.offlinePlan });
   const resourceGroupName: pulumi.Input<string> = az.createResourceGroup

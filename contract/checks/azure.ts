@@ -52,6 +52,8 @@ export function checkAzure(cfg: StackConfig, raw: Record<string, unknown>, stack
   if (az.postgres && !secrets.includes(az.postgres.passwordSecret))
     out.push({ path: "parity:azure.postgres.passwordSecret", problem: `names unknown secret '${az.postgres.passwordSecret}'`, allowed: secrets.length ? `one of ${secrets.join(", ")}` : "declare it under parity:secrets" });
   const redisAuth = az.redis?.authentication;
+  if (az.redis && !redisAuth)
+    out.push({ path: "parity:azure.redis.authentication", problem: "missing: how the apps log in to Azure Managed Redis", allowed: "{ kind: accessKey, passwordSecret: <the Redis password secret> } (env unchanged) or { kind: entraId } (the application uses an Entra ID Redis client; Parity adds AZURE_CLIENT_ID)" });
   if (redisAuth?.kind === "accessKey" && !secrets.includes(redisAuth.passwordSecret))
     out.push({ path: "parity:azure.redis.authentication.passwordSecret", problem: `names unknown secret '${redisAuth.passwordSecret}'`, allowed: secrets.length ? `the Redis password secret, one of ${secrets.join(", ")}` : "declare it under parity:secrets" });
   if (redisAuth?.kind === "entraId") {
@@ -72,6 +74,8 @@ export function checkAzure(cfg: StackConfig, raw: Record<string, unknown>, stack
     if (!svc && !pools.has(name)) out.push({ path: `parity:azure.apps.${name}`, problem: `names unknown service or worker pool '${name}'`, allowed: `one of ${[...services.keys(), ...pools.keys()].join(", ")}` });
     else if (az.realize[name]) out.push({ path: `parity:azure.apps.${name}`, problem: `'${name}' is realized as ${az.realize[name]}, not as a Container App`, allowed: "settings only for Container Apps" });
     else if (app.transport === "tcp" && svc && svc.ports.length === 0) out.push({ path: `parity:azure.apps.${name}.transport`, problem: `'${name}' declares no port for TCP ingress`, allowed: "declare a port, or use transport http" });
+    if (app.ingress === "external" && svc && svc.ports.length === 0 && !az.realize[name])
+      out.push({ path: `parity:azure.apps.${name}.ingress`, problem: `is external, but '${name}' declares no port, so it has no ingress`, allowed: "declare a port, or ingress: internal" });
     const sources = Object.keys(app.allowedSources).length;
     if (app.ingress === "external" && sources === 0)
       out.push({ path: `parity:azure.apps.${name}.allowedSources`, problem: `is empty, but '${name}' has external ingress`, allowed: "the IPv4 networks that may reach it, by rule name (e.g. { office: 203.0.113.0/24 }); { anywhere: 0.0.0.0/0 } opens it to everyone" });

@@ -87,8 +87,8 @@ export const azureSettings = z.strictObject({
     /** OSSCluster for cluster clients, EnterpriseCluster for single-endpoint clients; defaults from `cluster`. */
     clusteringPolicy: z.enum(["OSSCluster", "EnterpriseCluster"]).optional(),
     evictionPolicy: z.enum(["AllKeysLRU", "VolatileLRU", "NoEviction"]).default("VolatileLRU"),
-    /** How apps log in: `{ kind: accessKey, passwordSecret }` or `{ kind: entraId }`; no default, it decides the application code. */
-    authentication: redisAuthentication,
+    /** How apps log in: `{ kind: accessKey, passwordSecret }` or `{ kind: entraId }`. Required (checked with the config): it decides the application code. */
+    authentication: redisAuthentication.optional(),
   }).optional(),
   /** Container images: `ghcr` (default; pulled with parity:registries' credentials) or `acr` (pulled with the identity). */
   registry: z.discriminatedUnion("kind", [

@@ -185,5 +185,8 @@ describe("azure names and contract", () => {
     const cfg = Object.fromEntries(Object.entries(v).map(([k, x]) => [k.replace(/^parity:/, ""), x]));
     (cfg["services"] as { name: string; env: Values }[]).find((s) => s.name === "backend")!.env["AZURE_CLIENT_ID"] = "00000000-0000-0000-0000-000000000000";
     expect(() => validateStackConfig(cfg, "azure")).toThrow("parity:services[1].env.AZURE_CLIENT_ID: is declared, but with Entra ID Redis authentication Parity sets it to the apps' identity on Azure");
+    // No silent default for how apps log in: it decides the application code.
+    delete ((cfg["azure"] as Values)["redis"] as Values)["authentication"];
+    expect(() => validateStackConfig(cfg, "azure")).toThrow("parity:azure.redis.authentication: missing: how the apps log in to Azure Managed Redis");
   });
 });
