@@ -74,12 +74,19 @@ describe("azure managed realizations under mocks", () => {
     expect(p.plan.env["rabbitmq"]).toEqual({});
   });
 
-  it("with access-key Redis authentication keeps the env contract as is: the key from Key Vault is the Redis password secret", async () => {
+  // One plan for three opt-ins: Service Bus, access-key Redis, an external app.
+  it("realizes RabbitMQ as a Service Bus namespace only when opted in; access-key Redis keeps the env contract as is; external ingress admits the declared sources only", async () => {
     const p = await planStack("azure", (v) => {
-      withBrokerAndCache(v, "containerApp", { kind: "accessKey", passwordSecret: "redisPassword" });
+      withBrokerAndCache(v, "serviceBus", { kind: "accessKey", passwordSecret: "redisPassword" });
       // An app a flow reaches from outside: external ingress, the declared sources only.
       (v["parity:azure"] as Values)["apps"] = { ...((v["parity:azure"] as Values)["apps"] as Values), backend: { ingress: "external", allowedSources: { office: "203.0.113.0/24", vpn: "198.51.100.7/32" } } };
     });
+    expect(p.one("azure-native:servicebus:Namespace", "broker-namespace").inputs).toMatchObject({ namespaceName: "ktrdr-azure-bus", sku: { name: "Standard", tier: "Standard" }, disableLocalAuth: true, minimumTlsVersion: "1.2" });
+    expect(p.byType("azure-native:app:ContainerApp").map((a) => a.name)).not.toContain("rabbitmq-app");
+    const role = p.one("azure-native:authorization:RoleAssignment", "vault-bus-data-owner");
+    expect(role.inputs["roleDefinitionId"]).toMatch(/090c5cfd-751d-490a-894a-3ce6f1109419$/);
+    for (const app of p.byType("azure-native:app:ContainerApp")) expect(app.dependencies).toContain(role.urn);
+    // Access-key Redis: the database's key from Key Vault is the Redis password secret.
     expect(p.one("azure-native:redisenterprise:Database", "redis-database").inputs["accessKeysAuthentication"]).toBe("Enabled");
     expect(p.byType("azure-native:redisenterprise:AccessPolicyAssignment")).toEqual([]);
     // No generated password for it on Azure: the vault holds the database's key under its name.
@@ -102,15 +109,6 @@ describe("azure managed realizations under mocks", () => {
     expect((p.one("azure-native:app:ContainerApp", "backtest-worker-1-app").inputs["configuration"] as { ingress: Values }).ingress).toEqual({ allowInsecure: true, external: false, targetPort: 5003, transport: "auto" });
     // The policy pack (ingress rules among them) finds nothing in this plan.
     expect(await runPack(policies, fromRecorded(p.resources))).toEqual([]);
-  });
-
-  it("realizes RabbitMQ as a Service Bus namespace only when opted in, granting the identity data access first", async () => {
-    const p = await planStack("azure", (v) => withBrokerAndCache(v, "serviceBus"));
-    expect(p.one("azure-native:servicebus:Namespace", "broker-namespace").inputs).toMatchObject({ namespaceName: "ktrdr-azure-bus", sku: { name: "Standard", tier: "Standard" }, disableLocalAuth: true, minimumTlsVersion: "1.2" });
-    expect(p.byType("azure-native:app:ContainerApp").map((a) => a.name)).not.toContain("rabbitmq-app");
-    const role = p.one("azure-native:authorization:RoleAssignment", "vault-bus-data-owner");
-    expect(role.inputs["roleDefinitionId"]).toMatch(/090c5cfd-751d-490a-894a-3ce6f1109419$/);
-    for (const app of p.byType("azure-native:app:ContainerApp")) expect(app.dependencies).toContain(role.urn);
   });
 
   it("pulls from ACR with the identity, AcrPull granted before the apps", async () => {
