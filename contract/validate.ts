@@ -1,4 +1,4 @@
-import { checkAzure, checkEnvDifferences } from "./checks/azure";
+import { checkAzure } from "./checks/azure";
 import { checkBuiltTemplates } from "./checks/builtTemplates";
 import { checkCapacity } from "./checks/capacity";
 import { checkAliases, checkContainers } from "./checks/containers";
@@ -36,7 +36,6 @@ export function semanticProblems(cfg: StackConfig, raw: Record<string, unknown>,
     ...checkRequiredEnv(cfg),
     ...checkHostServices(cfg),
     ...checkAzure(cfg, raw, stack),
-    ...checkEnvDifferences(cfg),
     ...checkBuiltTemplates(cfg, stack),
   ];
 }

@@ -1,7 +1,7 @@
 import { StackConfig, ServiceConfig, WorkerPoolConfig } from "../contract/schema/stack";
 import { parseImageRef } from "../contract/checks/images";
 import { plainValue, resolveTemplate, ResolveContext } from "./env";
-import { applyEnvDifferences, AzureAppSettings, azureAddressing } from "./azure";
+import { azureEnv, AzureAppSettings, azureAddressing } from "./azure";
 import { buildHostServices } from "./hostServices";
 import { deriveNetworks } from "./networks";
 import { ContainerModel, HostModel, PlatformModel, SharedStorageModel } from "./types";
@@ -124,8 +124,8 @@ function buildContainer(cfg: StackConfig, c: ServiceConfig | WorkerPoolConfig, f
   // The dev profile overrides what the seed's dev compose file changes: command, source mount, a few env values.
   const dev = cfg.profile === "dev" ? c.dev : undefined;
   const envTemplates = { ...c.env, ...(dev?.env ?? {}) };
-  // Declared differences (parity:envDifferences) for this target; none means the templates as written.
-  const env = applyEnvDifferences(cfg, f.pool ?? f.name, envTemplates, (t) => resolveTemplate(t, f.ctx));
+  // The templates as written; on Azure some values come from the platform (model/azure.ts).
+  const env = azureEnv(cfg, f.pool ?? f.name, envTemplates, (t) => resolveTemplate(t, f.ctx));
   const plain = (t: string) => plainValue(resolveTemplate(t, f.ctx));
   const command = dev?.command ?? c.command;
   return {

@@ -97,6 +97,12 @@ export interface EnvValue {
   readonly parts: readonly ValuePart[];
   /** True when any part is a secret: the whole value is then secret. */
   readonly secret: boolean;
+  /**
+   * The platform, not Parity, supplies the value (azure only; `parts` is then empty):
+   * `openTelemetryAgent` — injected by the Container Apps environment's OpenTelemetry agent;
+   * `identityClientId` — the client id of the apps' user-assigned identity, known once it exists.
+   */
+  readonly platform?: "openTelemetryAgent" | "identityClientId";
 }
 
 export interface ContainerModel {
