@@ -115,10 +115,21 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** For `npm run bench`: CPU and peak memory (by the kernel), and the Pulumi packages loaded (the floor loads the same). */
+function usage(): { maxRssKb: number; cpuMs: number; packages: string[] } {
+  const u = process.resourceUsage();
+  const packages = new Set<string>();
+  for (const file of Object.keys(require.cache)) {
+    const m = /[/\\]node_modules[/\\]((?:@[^/\\]+[/\\])?[^/\\]+)/.exec(file);
+    if (m && /pulumi/.test(m[1]!)) packages.add(m[1]!.replace(/\\/g, "/"));
+  }
+  return { maxRssKb: u.maxRSS, cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000, packages: [...packages].sort() };
+}
+
 if (require.main === module) {
   main(process.argv.slice(2)).then(async (code) => {
     // For `npm run bench`: peak memory of this process, measured by the kernel.
-    if (process.env["PARITY_REPORT_USAGE"] === "1") await writeFully(process.stderr, `PARITY_USAGE ${JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS })}\n`);
+    if (process.env["PARITY_REPORT_USAGE"] === "1") await writeFully(process.stderr, `PARITY_USAGE ${JSON.stringify(usage())}\n`);
     process.exit(code);
   });
 }
