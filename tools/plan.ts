@@ -126,7 +126,8 @@ function usage(): { maxRssKb: number; cpuMs: number; packages: string[] } {
   return { maxRssKb: u.maxRSS, cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000, packages: [...packages].sort() };
 }
 
-if (require.main === module) {
+// Bundled into other entry points too (dist/planRecord.js): run only as the plan itself.
+if (require.main === module && /(^|[\\/])plan\.[jt]s$/.test(process.argv[1] ?? "")) {
   main(process.argv.slice(2)).then(async (code) => {
     // For `npm run bench`: peak memory of this process, measured by the kernel.
     if (process.env["PARITY_REPORT_USAGE"] === "1") await writeFully(process.stderr, `PARITY_USAGE ${JSON.stringify(usage())}\n`);

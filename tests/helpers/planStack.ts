@@ -1,9 +1,9 @@
-import { execFile } from "node:child_process";
+import { ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
+import { createInterface } from "node:readline";
 import type { RecordedResource } from "../../tools/mockRuntime";
 import type { Plan } from "../../tools/plan";
 import type { PlanRecord, PlanRequest } from "../../tools/planRecord";
@@ -17,17 +17,16 @@ export interface PlannedStack {
   one(type: string, name: string): RecordedResource;
 }
 
-const run = promisify(execFile);
 const WAIT_MS = 180_000;
 
 /**
  * Runs the real program for a stack file under the recording mock engine and returns what it
  * registered. `edit` changes the stack file's values (fully qualified keys) before the run.
  *
- * The plan runs compiled, in a plain node child process (dist/planRecord.js): a mocked
- * resource costs ~15 ms inside jest and a fraction of that outside. Plans are cached by their
- * exact input for the whole run (tests/helpers/globalSetup.ts), so the stacks many test files
- * share are planned once. Cheap to call; a new edit costs one plan (~1 s of CPU).
+ * The plan runs compiled, in a plain node child process (dist/planRecord.js) that keeps the SDK
+ * loaded between plans: a mocked resource costs ~15 ms inside jest and a fraction of that
+ * there. Plans are cached by their exact input for the whole run (globalSetup.ts), so the
+ * stacks many test files share are planned once. A new edit costs one plan (0.2-0.7 s of CPU).
  */
 export async function planStack(stack: string, edit?: (values: Record<string, unknown>) => void): Promise<PlannedStack> {
   const file = readStackFile(stack, ROOT);
@@ -80,9 +79,7 @@ async function recordPlan(request: PlanRequest): Promise<PlanRecord> {
       // another worker is planning it
     }
     if (claimed) {
-      const requestFile = join(dir, `${key}.request.json`);
-      writeFileSync(requestFile, JSON.stringify(request));
-      await run(process.execPath, [join(ROOT, "dist/planRecord.js"), requestFile, out], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
+      await server().plan(request, out);
     } else {
       const deadline = Date.now() + WAIT_MS;
       while (!existsSync(out)) {
@@ -92,4 +89,43 @@ async function recordPlan(request: PlanRequest): Promise<PlanRecord> {
     }
   }
   return JSON.parse(readFileSync(out, "utf8")) as PlanRecord;
+}
+
+interface PlanServer {
+  plan(request: PlanRequest, out: string): Promise<void>;
+}
+
+let current: PlanServer | undefined;
+
+/** This worker's plan server (dist/planRecord.js), started on first use and after a failed plan. */
+function server(): PlanServer {
+  if (current) return current;
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, "dist/planRecord.js")], { cwd: ROOT, stdio: ["pipe", "pipe", "inherit"] });
+  const waiting = new Map<string, () => void>();
+  let exited: Error | undefined;
+  const self: PlanServer = {
+    plan: (request, out) =>
+      new Promise<void>((done, fail) => {
+        if (exited) return fail(exited);
+        waiting.set(out, done);
+        child.stdin!.write(`${JSON.stringify({ request, out })}\n`);
+      }),
+  };
+  createInterface({ input: child.stdout! }).on("line", (line) => {
+    const out = line.replace(/^done /, "");
+    waiting.get(out)?.();
+    waiting.delete(out);
+  });
+  child.on("exit", (code) => {
+    exited = new Error(`the plan server exited (${code}) with ${waiting.size} plans pending`);
+    if (current === self) current = undefined;
+    // A server that exits after a failed plan has answered it; anything else still waiting fails.
+    for (const out of waiting.keys()) if (existsSync(out)) waiting.get(out)!();
+    waiting.clear();
+  });
+  // The worker may exit with the server idle: closing stdin then ends it.
+  child.unref();
+  for (const stream of [child.stdin, child.stdout] as unknown as { unref?: () => void }[]) stream.unref?.();
+  current = self;
+  return self;
 }
