@@ -10,9 +10,9 @@ import { makePlan, PROGRAM, stackTracesOff } from "./plan";
  * line, writes `{ plan, resources }` (raw inputs included) or `{ error }` as JSON to `out`, then
  * answers `done <out>` on stdout. The SDK and providers stay loaded from one plan to the next;
  * the program's bundle is loaded afresh for each (it registers its resources at import time),
- * and the recording engine is installed anew, so each plan equals a fresh process's (the
- * suite's first plans compare them byte for byte). After a failed plan the server exits: the
- * next plan gets a fresh process.
+ * and the recording engine is installed anew, so a plan does not depend on the plans before
+ * it (tests/unit/tools/planRecord.test.ts). After a failed plan the server exits: the next
+ * plan gets a fresh process.
  *
  * Usage: node dist/planRecord.js   (stdin/stdout as above)
  */
