@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -101,26 +101,33 @@ let current: PlanServer | undefined;
 function server(): PlanServer {
   if (current) return current;
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, "dist/planRecord.js")], { cwd: ROOT, stdio: ["pipe", "pipe", "inherit"] });
-  const waiting = new Map<string, () => void>();
+  const waiting = new Map<string, { done: () => void; fail: (e: Error) => void }>();
   let exited: Error | undefined;
   const self: PlanServer = {
     plan: (request, out) =>
       new Promise<void>((done, fail) => {
         if (exited) return fail(exited);
-        waiting.set(out, done);
+        waiting.set(out, { done, fail });
         child.stdin!.write(`${JSON.stringify({ request, out })}\n`);
       }),
   };
   createInterface({ input: child.stdout! }).on("line", (line) => {
     const out = line.replace(/^done /, "");
-    waiting.get(out)?.();
+    waiting.get(out)?.done();
     waiting.delete(out);
   });
   child.on("exit", (code) => {
     exited = new Error(`the plan server exited (${code}) with ${waiting.size} plans pending`);
     if (current === self) current = undefined;
-    // A server that exits after a failed plan has answered it; anything else still waiting fails.
-    for (const out of waiting.keys()) if (existsSync(out)) waiting.get(out)!();
+    // A server that exits after a failed plan has answered it; anything else still waiting fails,
+    // and so do the other workers waiting for the same plan (they read the error record).
+    for (const [out, { done, fail }] of waiting) {
+      if (existsSync(out)) done();
+      else {
+        writeFileSync(out, JSON.stringify({ error: { message: exited.message, contract: false } }));
+        fail(exited);
+      }
+    }
     waiting.clear();
   });
   // The worker may exit with the server idle: closing stdin then ends it.
