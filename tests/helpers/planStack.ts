@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -56,7 +56,9 @@ function cacheDir(): string {
   if (!ownCache) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     (require("../../tools/build.js") as { buildIfStale(): boolean }).buildIfStale();
-    ownCache = mkdtempSync(join(tmpdir(), "parity-plans-"));
+    const dir = mkdtempSync(join(tmpdir(), "parity-plans-"));
+    process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+    ownCache = dir;
   }
   return ownCache;
 }
