@@ -104,6 +104,11 @@ class RecordingMonitor extends MockMonitor {
     });
     return super.registerResource(req, callback);
   }
+
+  /** The engine's answer once the program is done (the SDK's cmd/run asks before it exits). */
+  signalAndWaitForShutdown(_req: unknown, callback: Callback): void {
+    callback(null, {});
+  }
 }
 
 export interface ProgramRun {
@@ -127,6 +132,29 @@ export interface RunOptions {
  * One run per module registry (the program registers its resources at import time).
  */
 export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
+  const engine = useRecordingEngine(opts);
+  const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require(opts.program) as Record<string, unknown>;
+    return { ...mod };
+  });
+  return engine.finish(outputs);
+}
+
+export interface RecordingEngine {
+  /** What has been registered so far. */
+  readonly recorded: readonly RecordedResource[];
+  readonly duplicates: readonly string[];
+  /** Drains the registrations, fails on duplicate URNs, and returns the recorded run. */
+  finish(outputs: unknown): Promise<ProgramRun>;
+}
+
+/**
+ * Installs the recording mock engine for one program run (config, monitor, the SDK's feature
+ * flags) without running anything: for callers that start the program their own way, like the
+ * CLI-start bench that goes through the SDK's own cmd/run.
+ */
+export function useRecordingEngine(opts: Omit<RunOptions, "program">): RecordingEngine {
   pulumi.runtime.setAllConfig(opts.config, [...(opts.secretKeys ?? [])]);
   const monitor = new RecordingMonitor({
     newResource: (args) => mockOutputs(args),
@@ -137,16 +165,16 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const store = require("@pulumi/pulumi/runtime/state").getStore();
   Object.assign(store, { supportsSecrets: true, supportsResourceReferences: true, supportsOutputValues: false, supportsDeletedWith: true, supportsAliasSpecs: true, supportsTransforms: false });
-
-  const outputs = await pulumi.runtime.runInPulumiStack(async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(opts.program) as Record<string, unknown>;
-    return { ...mod };
-  });
-  // Resource registrations continue after the program's module returns: drain them all.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
-  if (monitor.duplicates.length) throw new Error(`duplicate resource names: ${monitor.duplicates.join(", ")}`);
-  const plain = walk(outputs ?? {}, true).value as Record<string, unknown>;
-  return { resources: monitor.recorded, outputs: plain };
+  return {
+    recorded: monitor.recorded,
+    duplicates: monitor.duplicates,
+    async finish(outputs) {
+      // Resource registrations continue after the program's module returns: drain them all.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+      if (monitor.duplicates.length) throw new Error(`duplicate resource names: ${monitor.duplicates.join(", ")}`);
+      const plain = walk(outputs ?? {}, true).value as Record<string, unknown>;
+      return { resources: monitor.recorded, outputs: plain };
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { RecordedResource, runProgram } from "./mockRuntime";
 import { StackFileError } from "../contract/stackDocument";
 import { readStackFile, toEngineConfig } from "./stackFiles";
@@ -17,12 +17,21 @@ export interface Plan {
   readonly outputs: Record<string, unknown>;
 }
 
-export async function makePlan(stack: string, root = process.cwd(), override?: (values: Record<string, unknown>) => void): Promise<{ plan: Plan; resources: readonly RecordedResource[] }> {
+/**
+ * Plans `stack` from the stack files in `root`. `program` is the entry module to run: the
+ * TypeScript sources by default (under jest or tsx), dist/index.js when the plan runs compiled.
+ */
+export async function makePlan(
+  stack: string,
+  root = process.cwd(),
+  override?: (values: Record<string, unknown>) => void,
+  program = resolve(root, "index.ts"),
+): Promise<{ plan: Plan; resources: readonly RecordedResource[] }> {
   const file = readStackFile(stack, root);
   override?.(file.values);
   const { config, secretKeys } = toEngineConfig(file.values);
   process.env["PARITY_OFFLINE_PLAN"] = "1";
-  const run = await runProgram({ project: file.project, stack, config, secretKeys, program: resolve(root, "index.ts") });
+  const run = await runProgram({ project: file.project, stack, config, secretKeys, program });
   const plan: Plan = {
     stack,
     target: String(run.outputs["target"] ?? file.values[`${file.project}:target`]),
@@ -67,33 +76,62 @@ export function renderText(plan: Plan, resources: readonly RecordedResource[]): 
   return lines.join("\n");
 }
 
+/** The program next to this module: dist/index.js when compiled (`npm run plan`), else the sources. */
+export const PROGRAM = __filename.endsWith(".ts") ? resolve(__dirname, "..", "index.ts") : join(__dirname, "index.js");
+
+/**
+ * The SDK records a stack trace for every promise it creates; formatting them is close to half
+ * of a large plan's CPU. Nothing reads them but the report of a crash in Parity's own code
+ * (contract errors carry none): PARITY_STACK_TRACES=1 turns them back on.
+ */
+export function stackTracesOff(): boolean {
+  if (process.env["PARITY_STACK_TRACES"] === "1") return false;
+  Error.stackTraceLimit = 0;
+  return true;
+}
+
+/** Resolves once `text` is handed to the OS: process.exit drops what a pipe has not taken yet. */
+export function writeFully(stream: NodeJS.WriteStream, text: string): Promise<void> {
+  return new Promise((done, fail) => stream.write(text, (e) => (e ? fail(e) : done())));
+}
+
 async function main(argv: string[]): Promise<number> {
-  // The SDK captures a full stack trace for every resource it registers; mapping each frame
-  // through source maps costs ~10% of the plan. Contract errors carry no trace, so nothing
-  // users read is lost.
-  process.setSourceMapsEnabled(false);
+  const tracesOff = stackTracesOff();
   const json = argv.includes("--json");
   const stack = argv.find((a) => !a.startsWith("--"));
   if (!stack) {
-    process.stderr.write("usage: npm run plan -- <stack> [--json]\n");
+    await writeFully(process.stderr, "usage: npm run plan -- <stack> [--json]\n");
     return 2;
   }
   try {
-    const { plan, resources } = await makePlan(stack);
-    process.stdout.write((json ? JSON.stringify(plan, null, 2) : renderText(plan, resources)) + "\n");
+    const { plan, resources } = await makePlan(stack, process.cwd(), undefined, PROGRAM);
+    await writeFully(process.stdout, (json ? JSON.stringify(plan, null, 2) : renderText(plan, resources)) + "\n");
     return 0;
   } catch (e) {
     // A RunError (contract problems) carries a complete report: print it alone.
-    const report = pulumi.RunError.isInstance(e) || e instanceof StackFileError ? e.message : (e as Error).stack ?? String(e);
-    process.stderr.write(`${report}\n`);
+    const hint = tracesOff ? "\n(stack traces are off: set PARITY_STACK_TRACES=1 to see where this was thrown)" : "";
+    const report = pulumi.RunError.isInstance(e) || e instanceof StackFileError ? e.message : `${(e as Error).stack ?? String(e)}${hint}`;
+    await writeFully(process.stderr, `${report}\n`);
     return 1;
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => {
+/** For `npm run bench`: CPU and peak memory (by the kernel), and the Pulumi packages loaded (the floor loads the same). */
+function usage(): { maxRssKb: number; cpuMs: number; packages: string[] } {
+  const u = process.resourceUsage();
+  const packages = new Set<string>();
+  for (const file of Object.keys(require.cache)) {
+    const m = /[/\\]node_modules[/\\]((?:@[^/\\]+[/\\])?[^/\\]+)/.exec(file);
+    if (m && /pulumi/.test(m[1]!)) packages.add(m[1]!.replace(/\\/g, "/"));
+  }
+  return { maxRssKb: u.maxRSS, cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000, packages: [...packages].sort() };
+}
+
+// Bundled into other entry points too (dist/planRecord.js): run only as the plan itself.
+if (require.main === module && /(^|[\\/])plan\.[jt]s$/.test(process.argv[1] ?? "")) {
+  main(process.argv.slice(2)).then(async (code) => {
     // For `npm run bench`: peak memory of this process, measured by the kernel.
-    if (process.env["PARITY_REPORT_USAGE"] === "1") process.stderr.write(`PARITY_USAGE ${JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS })}\n`);
+    if (process.env["PARITY_REPORT_USAGE"] === "1") await writeFully(process.stderr, `PARITY_USAGE ${JSON.stringify(usage())}\n`);
     process.exit(code);
   });
 }

@@ -1,9 +1,9 @@
-// The floor for the plan benchmark: start the same runner and load the SDK and every
-// provider package the program imports, then stop.
-import "@pulumi/pulumi";
-import "@muhlba91/pulumi-proxmoxve";
-import "@pulumi/docker";
-import "@pulumi/command";
-import "@pulumi/random";
+// The floor for the plan benchmark: plain node loading the packages a stack's plan loaded (the
+// SDK and the target's providers, as reported by that plan), then stopping.
+// Usage: node dist/bench/loadSdk.js <package>...
+for (const pkg of process.argv.slice(2)) require(pkg);
 
-if (process.env["PARITY_REPORT_USAGE"] === "1") process.stderr.write(`PARITY_USAGE ${JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS })}\n`);
+if (process.env["PARITY_REPORT_USAGE"] === "1") {
+  const usage = process.resourceUsage();
+  process.stderr.write(`PARITY_USAGE ${JSON.stringify({ maxRssKb: usage.maxRSS, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 })}\n`);
+}

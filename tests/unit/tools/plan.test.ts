@@ -5,10 +5,11 @@ import { join } from "node:path";
 import { stringify, parse } from "yaml";
 import { ROOT } from "../../helpers/stackConfig";
 
-const TSX = join(ROOT, "node_modules/.bin/tsx");
+// What `npm run plan` runs (the global setup compiled it).
+const PLAN = join(ROOT, "dist/plan.js");
 
 function planIn(dir: string, stack: string, ...args: string[]) {
-  return spawnSync(TSX, [join(ROOT, "tools/plan.ts"), stack, ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, GHCR_TOKEN: "" } });
+  return spawnSync(process.execPath, [PLAN, stack, ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, GHCR_TOKEN: "" } });
 }
 
 /** A scratch project: the real program and Pulumi.yaml, with a stack file we can break. */
@@ -18,13 +19,12 @@ function scratch(edit: (doc: { config: Record<string, unknown> }) => void): stri
   const doc = parse(readFileSync(join(ROOT, "Pulumi.homelab.yaml"), "utf8"));
   edit(doc);
   writeFileSync(join(dir, "Pulumi.broken.yaml"), stringify(doc));
-  writeFileSync(join(dir, "index.ts"), `export * from ${JSON.stringify(join(ROOT, "index"))};\n`);
   return dir;
 }
 
 describe("npm run plan", () => {
   it("prints one JSON document with stack, target, resources, env and outputs", () => {
-    const out = execFileSync(TSX, [join(ROOT, "tools/plan.ts"), "homelab", "--json"], { cwd: ROOT, encoding: "utf8" });
+    const out = execFileSync(process.execPath, [PLAN, "homelab", "--json"], { cwd: ROOT, encoding: "utf8" });
     const plan = JSON.parse(out);
     expect(Object.keys(plan)).toEqual(["stack", "target", "resources", "env", "outputs"]);
     expect(plan.stack).toBe("homelab");
@@ -32,6 +32,22 @@ describe("npm run plan", () => {
     expect(plan.resources[0]).toEqual({ type: "pulumi:pulumi:Stack", name: "parity-homelab", parent: null, inputs: {} });
     expect(plan.resources.find((r: { name: string }) => r.name === "core-lxc")).toMatchObject({ type: "proxmoxve:index/containerLegacy:ContainerLegacy", parent: "core" });
     expect(plan.env["backend"]["DB_PASSWORD"]).toBe("[secret]");
+  });
+
+  it("writes a plan larger than a pipe's buffer in full before it exits", () => {
+    const dir = scratch((doc) => {
+      for (const pool of doc.config["parity:workers"] as { replicas: number; maxReplicas: number; limits: { memoryMb: number } }[]) {
+        pool.replicas = pool.maxReplicas = 30;
+        pool.limits.memoryMb = 128; // 30 + 30 replicas fit the two worker guests
+      }
+    });
+    // Through a pipe to a slow reader: process.exit right after a write cut it at the pipe's
+    // buffer (64 KiB, or what node had written synchronously before it: 128 KiB here).
+    const r = spawnSync("sh", ["-c", `"${process.execPath}" "${PLAN}" broken --json | (sleep 0.2; cat)`], { cwd: dir, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, env: { ...process.env, GHCR_TOKEN: "" } });
+    expect(r.stderr).toBe("");
+    expect(r.stdout.length).toBeGreaterThan(256 * 1024);
+    const plan = JSON.parse(r.stdout);
+    expect(plan.resources.filter((x: { name: string }) => /^(backtest|training)-worker-\d+-container$/.test(x.name))).toHaveLength(60);
   });
 
   it("exits non-zero with the validation report on a bad config, before any resource", () => {

@@ -1,0 +1,33 @@
+// @ts-check
+"use strict";
+/**
+ * What the Pulumi CLI runs (package.json "main"; Pulumi.yaml sets `typescript: false`): Parity
+ * compiled into dist/ by `npm run build`, which `npm ci` runs too. The CLI has no build step of
+ * its own, so this refuses a build that no longer matches the sources: a preview never shows
+ * an older program than the one checked out. Why compiled and not ts-node: README, "Performance".
+ */
+
+// The SDK records a stack trace for every promise it creates; formatting them is close to half
+// of a large preview's CPU. Nothing reads them but the report of a crash in Parity's own code,
+// and the SDK's colourised report of an error whose trace ends in a scoped package's file
+// (node_modules/@pulumi/resource.ts) never returns on Node versions with nodejs/node#64011.
+// PARITY_STACK_TRACES=1 turns them back on, mapped to the TypeScript sources.
+const traces = process.env["PARITY_STACK_TRACES"] === "1";
+if (traces) process.setSourceMapsEnabled(true);
+else Error.stackTraceLimit = 0;
+
+const { RunError } = require("@pulumi/pulumi");
+const { staleInputs } = require("./tools/build.js");
+
+const stale = staleInputs();
+if (stale.length > 0) {
+  const shown = stale.slice(0, 5).join(", ") + (stale.length > 5 ? `, and ${stale.length - 5} more` : "");
+  throw new RunError(`dist/ was not built from these sources (${shown} differ): run \`npm run build\`, then retry.`);
+}
+
+try {
+  module.exports = require("./dist/index.js");
+} catch (e) {
+  if (!traces && e instanceof Error && !RunError.isInstance(e)) e.message += "\n(stack traces are off: set PARITY_STACK_TRACES=1 to see where this was thrown)";
+  throw e;
+}

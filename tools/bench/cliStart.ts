@@ -1,0 +1,46 @@
+import { mkdtempSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parse } from "yaml";
+import { useRecordingEngine } from "../mockRuntime";
+import { readStackFile, toEngineConfig } from "../stackFiles";
+
+/**
+ * The Pulumi CLI's start of this program, emulated under the recording mock engine. The nodejs
+ * language host runs `node @pulumi/pulumi/cmd/run --monitor=<addr> … <program>` with
+ * PULUMI_NODEJS_TYPESCRIPT from Pulumi.yaml's `runtime.options.typescript`. This runs that very
+ * module of the SDK with those arguments (its instrumentation, source-map-support, v8 hooks,
+ * ts-node registration when TypeScript is on, entry point from package.json, root stack,
+ * shutdown handshake), only with `--monitor=mock`: the SDK then talks to the recording mock
+ * engine installed here instead of gRPC. PARITY_OFFLINE_PLAN=1 stands in for the credentials.
+ *
+ * Cold: ts-node's cache goes to a fresh directory per run, as on a CI runner.
+ * Usage: node dist/bench/cliStart.js <stack> [--ts-node]
+ *   --ts-node  the former setup instead of Pulumi.yaml's: `typescript: true`, index.ts as main
+ */
+const ROOT = resolve(__dirname, "../..");
+
+const stack = process.argv[2];
+if (!stack) throw new Error("usage: cliStart.js <stack> [--ts-node]");
+const formerSetup = process.argv.includes("--ts-node");
+const project = parse(readFileSync(join(ROOT, "Pulumi.yaml"), "utf8")) as { name: string; runtime: { options?: { typescript?: boolean } }; main?: string };
+const typescript = formerSetup || project.runtime.options?.typescript !== false;
+// The language host passes Pulumi.yaml's `main` as the program, else "." (package.json decides).
+const program = formerSetup ? "index.ts" : (project.main ?? ".");
+const cache = mkdtempSync(join(tmpdir(), "parity-ts-node-cache-"));
+Object.assign(process.env, { PULUMI_NODEJS_TYPESCRIPT: String(typescript), TS_NODE_CACHE_DIRECTORY: cache, PARITY_OFFLINE_PLAN: "1" });
+
+const file = readStackFile(stack, ROOT);
+const engine = useRecordingEngine({ project: file.project, stack, ...toEngineConfig(file.values) });
+
+process.on("exit", (code) => {
+  rmSync(cache, { recursive: true, force: true });
+  const usage = process.resourceUsage();
+  const report = { maxRssKb: usage.maxRSS, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, resources: engine.recorded.length, duplicates: engine.duplicates.length };
+  writeSync(2, `PARITY_USAGE ${JSON.stringify(report)}\n`);
+  // A run that registered nothing is a broken emulation, not a fast one.
+  if (code === 0 && (engine.recorded.length < 2 || engine.duplicates.length > 0)) process.exitCode = 1;
+});
+
+process.argv = [process.argv[0]!, require.resolve("@pulumi/pulumi/cmd/run"), "--monitor=mock", `--project=${project.name}`, `--stack=${stack}`, "--dry-run", `--pwd=${ROOT}`, program];
+require("@pulumi/pulumi/cmd/run");
