@@ -66,13 +66,21 @@ describe("plan diff of two synthetic plans", () => {
         "| `nodeName` | `\"pve-a\"` | `\"pve-b\"` | forces replacement |",
         "| `operatingSystem.templateFileId` | `\"local:vztmpl/d12.7\"` | `\"local:vztmpl/d12.8\"` | ignored (ignoreChanges) |",
         "",
-        "#### `app-container` (`docker:index/container:Container`)",
+        "#### `app-container` (`docker:index/container:Container`) — **replaced**",
         "",
         "| input | before | after | |",
         "| --- | --- | --- | --- |",
-        "| `envs[AA]` | — | `\"0\"` |  |",
-        "| `envs[B]` | `\"2\"` | `\"3\"` |  |",
-        "| `image` | `\"app:1.0.0\"` | `\"app:1.0.1\"` |  |",
+        "| `envs[AA]` | — | `\"0\"` | forces replacement |",
+        "| `envs[B]` | `\"2\"` | `\"3\"` | forces replacement |",
+        "| `image` | `\"app:1.0.0\"` | `\"app:1.0.1\"` | forces replacement |",
+        "",
+        "### Rollout order",
+        "",
+        "Each step waits for the health gate of the container it replaces before the next dependent step starts; an unhealthy version halts `pulumi up` there.",
+        "",
+        "| # | container | how | after |",
+        "| --- | --- | --- | --- |",
+        "| 1 | `app-container` | new beside old; old stopped (SIGTERM) once the update succeeds | — |",
         "",
         "### Environment (secrets as [secret])",
         "",
@@ -111,7 +119,9 @@ describe("plan diff of the real homelab plan", () => {
       "docker:index/remoteImage:RemoteImage workers-c-docker-image-backend",
       "docker:index/network:Network workers-c-docker-parity-homelab--backtest-worker-2--edge",
       "parity:docker:DockerService backtest-worker-2",
+      "parity:docker:HealthGate backtest-worker-2-health",
       "docker:index/container:Container backtest-worker-2-container",
+      "command:remote:Command backtest-worker-2-health-wait",
     ]);
     expect(diff.removed).toEqual([]);
     expect(diff.changed).toEqual([]);
@@ -120,7 +130,7 @@ describe("plan diff of the real homelab plan", () => {
       { service: "backtest-worker-2", variable: "WORKER_PUBLIC_BASE_URL", after: "http://workers-c.ktrdr.home.mynerd.place:5004" },
     ]);
     expect(new Set(diff.env.map((e) => e.service))).toEqual(new Set(["backtest-worker-2"]));
-    expect(renderMarkdown(diff, "homelab", "homelab + 1 worker")).toContain("**Resources:** 4 added, 0 removed, 0 changed, ");
+    expect(renderMarkdown(diff, "homelab", "homelab + 1 worker")).toContain("**Resources:** 6 added, 0 removed, 0 changed, ");
   });
 });
 
