@@ -9,6 +9,7 @@ import { checkImages } from "./checks/images";
 import { checkNetwork } from "./checks/network";
 import { checkHostPorts } from "./checks/ports";
 import { checkReferences } from "./checks/references";
+import { checkRollout } from "./checks/rollout";
 import { checkTarget } from "./checks/target";
 import { checkUniqueness } from "./checks/uniqueness";
 import { checkWorkers } from "./checks/workers";
@@ -34,6 +35,7 @@ export function semanticProblems(cfg: StackConfig, raw: Record<string, unknown>,
     ...checkAzure(cfg, raw, stack),
     ...checkEnvDifferences(cfg),
     ...checkBuiltTemplates(cfg, stack),
+    ...checkRollout(cfg),
   ];
 }
 

@@ -56,3 +56,23 @@ describe("proxies from the model", () => {
     expect(withProxyMembers(withProxyMembers(nets, proxies), proxies)[0]!.members).toEqual(["a", "b", "parity-proxy"]);
   });
 });
+
+describe("rollout settings in the contract", () => {
+  it("rejects the proxy's name and a health path that cannot reach a proxy, naming the keys", () => {
+    const raw = rawStackConfig("lifebuddy") as Record<string, unknown>;
+    const services = raw["services"] as Record<string, unknown>[];
+    const broker = services.find((s) => s["name"] === "message-broker")!;
+    broker["rollout"] = { healthPath: "/health" };
+    services.find((s) => s["name"] === "ollama")!["name"] = "parity-proxy";
+    let report = "";
+    try {
+      validateStackConfig(raw, "lifebuddy");
+    } catch (e) {
+      report = (e as Error).message;
+    }
+    expect(report).toContain("parity:services[1].name");
+    expect(report).toContain("'parity-proxy' is the name of each Docker host's rollout proxy");
+    expect(report).toContain("parity:services[2].rollout.healthPath");
+    expect(report).toContain("has no effect: it publishes no host port");
+  });
+});
