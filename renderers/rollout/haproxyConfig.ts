@@ -49,7 +49,8 @@ export function renderHaproxyConfig(proxy: ProxyModel): string {
     "  mode http",
     "  log global",
     "  option httplog",
-    "  timeout connect 2s",
+    // An upstream that has just been removed answers nothing: give up on it fast and retry elsewhere.
+    "  timeout connect 1s",
     "  timeout client 120s",
     "  timeout server 120s",
     "  timeout http-request 30s",

@@ -15,7 +15,9 @@ import { realize, removeStack } from "./lib/realize";
 
 const STACK = "lifebuddy";
 const model = buildModel(validateStackConfig(rawStackConfig(STACK), STACK), STACK);
-const portsOf = (name: string) => model.containers.find((c) => c.name === name)!.ports.map((p) => p.container);
+// The rollout proxy listens on the host ports it owns (here the stand-in stands in for HAProxy too).
+const proxyPorts = new Map(model.proxies.map((p) => [p.name, p.routes.map((r) => r.hostPort)]));
+const portsOf = (name: string) => proxyPorts.get(name) ?? model.containers.find((c) => c.name === name)!.ports.map((p) => p.container);
 const flows = (validateStackConfig(rawStackConfig(STACK), STACK).flows ?? []).map((f) => `${f.from}->${f.to}`);
 
 let resources: readonly RecordedResource[] = [];
@@ -105,6 +107,12 @@ describe("LifeBuddy isolation on a real Docker engine", () => {
     } finally {
       server.close();
     }
+  });
+
+  it("lets the rollout proxy reach the service it fronts and nothing else", () => {
+    const proxy = model.proxies[0]!.name;
+    const out = Object.fromEntries(names.map((c) => [c, portsOf(c).some((p) => reaches(proxy, c, p))]));
+    expect(out).toEqual({ db: false, ollama: false, "message-broker": false, app: true, engine: false });
   });
 
   it("keeps secrets out of labels and image layers", () => {
