@@ -149,7 +149,7 @@ export function rolloutSteps(changed: readonly ChangedResource[]): RolloutStep[]
         container: c.resource.name,
         order: c.resource.deleteBeforeReplace ? "delete-first" as const : "create-first" as const,
         ...(typeof grace === "number" ? { stopGraceSeconds: grace } : {}),
-        after: (c.resource.waitsFor ?? []).filter((n) => !n.endsWith("-docker")),
+        after: c.resource.waitsFor ?? [],
       };
     });
 }

@@ -53,7 +53,7 @@ export function renderMarkdown(diff: PlanDiff, baseLabel: string, headLabel: str
     }
   }
   if (diff.rollout.length) {
-    out.push("", "### Rollout order", "", "Each step waits for the health gate of the container it replaces before the next dependent step starts; an unhealthy version halts `pulumi up` there.", "", "| # | container | how | after |", "| --- | --- | --- | --- |");
+    out.push("", "### Rollout order", "", "Rows with nothing under *after* start at once; a row waits for the health gates it lists (a pool's previous slot). A version that fails its health check halts `pulumi up` there: later rows keep the previous version.", "", "| # | container | how | after |", "| --- | --- | --- | --- |");
     diff.rollout.forEach((r, i) => {
       const how = r.order === "create-first"
         ? "new beside old; old stopped (SIGTERM) once the update succeeds"

@@ -33,7 +33,8 @@ function waitsFor(r: RecordedResource, byUrn: ReadonlyMap<string, RecordedResour
   for (let a: RecordedResource | undefined = r; a; a = a.parentUrn ? byUrn.get(a.parentUrn) : undefined) {
     for (const d of a.dependencies) {
       const dr = byUrn.get(d);
-      if (dr && dr.type !== "pulumi:providers:docker" && !dr.type.startsWith("parity:docker:DockerHost")) out.add(dr.name);
+      // What orders a rollout: a health gate (a pool's previous slot) or a volume; not the host's images and networks.
+      if (dr && (dr.name.endsWith("-health-wait") || dr.type === "docker:index/volume:Volume")) out.add(dr.name);
     }
   }
   return [...out].sort();

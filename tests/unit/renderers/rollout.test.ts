@@ -28,7 +28,7 @@ describe("plan diff: rollout order", () => {
     replaced: true,
   });
   it("lists replaced containers in plan order with how and after what", () => {
-    expect(rolloutSteps([container("backend-container", false, []), container("w-1-container", true, ["core-docker"], 300), container("w-2-container", true, ["w-1-health"], 300)])).toEqual([
+    expect(rolloutSteps([container("backend-container", false, []), container("w-1-container", true, [], 300), container("w-2-container", true, ["w-1-health"], 300)])).toEqual([
       { container: "backend-container", order: "create-first", after: [] },
       { container: "w-1-container", order: "delete-first", stopGraceSeconds: 300, after: [] },
       { container: "w-2-container", order: "delete-first", stopGraceSeconds: 300, after: ["w-1-health"] },

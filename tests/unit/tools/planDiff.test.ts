@@ -76,7 +76,7 @@ describe("plan diff of two synthetic plans", () => {
         "",
         "### Rollout order",
         "",
-        "Each step waits for the health gate of the container it replaces before the next dependent step starts; an unhealthy version halts `pulumi up` there.",
+        "Rows with nothing under *after* start at once; a row waits for the health gates it lists (a pool's previous slot). A version that fails its health check halts `pulumi up` there: later rows keep the previous version.",
         "",
         "| # | container | how | after |",
         "| --- | --- | --- | --- |",
