@@ -125,6 +125,9 @@ describe("plan diff of the real homelab plan", () => {
     ]);
     expect(diff.removed).toEqual([]);
     expect(diff.changed).toEqual([]);
+    // Slots roll one at a time: slot 2 waits for slot 1's health gate, on another guest too.
+    expect(head.one("parity:docker:DockerService", "backtest-worker-2").dependencies).toContain(head.one("command:remote:Command", "backtest-worker-1-health-wait").urn);
+    expect(snapshotOf(head.plan, head.resources).resources.find((r) => r.name === "backtest-worker-2-container")!.waitsFor).toEqual(["backtest-worker-1-health-wait"]);
     expect(diff.dangers).toEqual([]);
     expect(diff.env.filter((e) => e.variable === "WORKER_PUBLIC_BASE_URL")).toEqual([
       { service: "backtest-worker-2", variable: "WORKER_PUBLIC_BASE_URL", after: "http://workers-c.ktrdr.home.mynerd.place:5004" },
