@@ -25,8 +25,14 @@ export class ContractError extends Error {
   }
 }
 
+/** A value as a message may quote it: long text is cut, so a 1 MiB value is not echoed whole. */
+export function cut(text: string, max = 60): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
+}
+
 export function formatProblems(problems: readonly Problem[], stack?: string): string {
   const header = `Stack config${stack ? ` of '${stack}'` : ""} is invalid: ${problems.length} problem${problems.length === 1 ? "" : "s"}`;
-  const lines = problems.map((p) => `  - ${p.path}: ${p.problem}. Allowed: ${p.allowed}.`);
+  // Every field is cut as a last guard: checks quote values, and a message stays readable.
+  const lines = problems.map((p) => `  - ${cut(p.path, 200)}: ${cut(p.problem, 400)}. Allowed: ${cut(p.allowed, 400)}.`);
   return [header, ...lines].join("\n");
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { didYouMean } from "./didYouMean";
-import { Problem, keyPath } from "./problems";
+import { Problem, cut, keyPath } from "./problems";
 
 type Issue = z.core.$ZodIssue;
 
@@ -34,16 +34,33 @@ function unwrap(s: z.ZodType | undefined): z.ZodType | undefined {
 }
 
 function describeType(v: unknown): string {
+  if (v === undefined) return "nothing (the key is missing)";
   if (v === null) return "null";
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a map";
-  return `${typeof v} ${JSON.stringify(v)}`;
+  if (typeof v === "number" && !Number.isInteger(v)) return `the number ${v}`;
+  if (typeof v === "number") return `the whole number ${v}`;
+  return `${typeof v} ${cut(JSON.stringify(v) ?? String(v))}`;
+}
+
+/** Zod's names of expected types, in the words of someone editing YAML. */
+const EXPECTED: Readonly<Record<string, string>> = {
+  object: "a map", record: "a map", array: "a list", tuple: "a list", string: "a string",
+  number: "a number", int: "a whole number", boolean: "true or false", null: "null",
+};
+
+function expectedText(expected: string): string {
+  return EXPECTED[expected] ?? `a ${expected}`;
 }
 
 /** Translates schema issues into problems that name the key, what is wrong and what is allowed. */
 export function problemsFromIssues(schema: z.ZodType, input: unknown, issues: readonly Issue[]): Problem[] {
   const out: Problem[] = [];
+  const key = (i: Issue) => JSON.stringify(i.path);
+  // `.int()` adds the safe-integer range; a key's own tighter bound says more.
+  const bounded = new Set(issues.filter((i) => (i.code === "too_big" || i.code === "too_small") && Math.abs(Number(i.code === "too_big" ? i.maximum : i.minimum)) !== Number.MAX_SAFE_INTEGER).map(key));
   for (const issue of issues) {
+    if ((issue.code === "too_big" || issue.code === "too_small") && Math.abs(Number(issue.code === "too_big" ? issue.maximum : issue.minimum)) === Number.MAX_SAFE_INTEGER && bounded.has(key(issue))) continue;
     const path = issue.path;
     switch (issue.code) {
       case "unrecognized_keys": {
@@ -63,25 +80,30 @@ export function problemsFromIssues(schema: z.ZodType, input: unknown, issues: re
         out.push({
           path: keyPath(path),
           problem: actual === undefined ? "missing required key" : `wrong type: got ${describeType(actual)}`,
-          allowed: issue.expected === "object" ? "a map" : issue.expected === "array" ? "a list" : `a ${issue.expected}`,
+          allowed: expectedText(issue.expected),
         });
         break;
       }
-      case "invalid_value":
-        out.push({ path: keyPath(path), problem: `got ${describeType(valueAt(input, path))}`, allowed: `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}` });
+      case "invalid_value": {
+        const actual = valueAt(input, path);
+        out.push({ path: keyPath(path), problem: actual === undefined ? "missing required key" : `got ${describeType(actual)}`, allowed: issue.values.length === 1 ? JSON.stringify(issue.values[0]) : `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}` });
+        break;
+      }
         break;
       case "too_small":
       case "too_big": {
         const bound = issue.code === "too_small" ? `at least ${issue.minimum}` : `at most ${issue.maximum}`;
-        const what = issue.origin === "array" ? "items" : issue.origin === "string" ? "characters" : "";
+        const what = issue.origin === "array" ? "items" : issue.origin === "string" ? "characters" : issue.origin === "int" ? "(a whole number)" : "";
         out.push({ path: keyPath(path), problem: `got ${describeType(valueAt(input, path))}`, allowed: `${bound}${what ? ` ${what}` : ""}` });
         break;
       }
       case "invalid_union":
         out.push({ path: keyPath(path), problem: `does not match any accepted form (got ${describeType(valueAt(input, path))})`, allowed: unionHint(path) });
         break;
-      default:
-        out.push({ path: keyPath(path), problem: `got ${describeType(valueAt(input, path))}`, allowed: issue.message });
+      default: {
+        const actual = valueAt(input, path);
+        out.push({ path: keyPath(path), problem: actual === undefined ? "missing required key" : `got ${describeType(actual)}`, allowed: issue.message.replace(/^must be /, "") });
+      }
     }
   }
   return out;

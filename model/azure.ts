@@ -4,8 +4,8 @@ import { StackConfig } from "../contract/schema/stack";
 import { AzureNames, azureNames } from "./azureNames";
 import { EnvValue } from "./types";
 
-/** Key Vault secret Parity adds on Azure: Application Insights' connection string (not a stack secret). */
-export const APP_INSIGHTS_SECRET = "appInsightsConnectionString";
+/** Set by Parity, with Entra ID Redis authentication, on every app that uses the Managed Redis. */
+export const CLIENT_ID_VARIABLE = "AZURE_CLIENT_ID";
 /** Managed Redis listens with TLS on 10000 (not 6379). */
 export const MANAGED_REDIS_PORT = 10000;
 
@@ -15,6 +15,8 @@ export interface AzureAppSettings {
   readonly transport: "http" | "tcp";
   /** Port the container listens on; ingress forwards to it. */
   readonly targetPort?: number;
+  /** External ingress only: IPv4 networks allowed in, by rule name (IP security restrictions). */
+  readonly allowedSources: Readonly<Record<string, string>>;
 }
 
 /** What the azure target needs beyond the containers: pure data, names already fitted. */
@@ -82,6 +84,7 @@ export function azureAddressing(cfg: StackConfig, stack: string) {
     appName: names.app(instance),
     ingress: az.apps[service]?.ingress ?? "internal",
     transport: az.apps[service]?.transport ?? "http",
+    allowedSources: az.apps[service]?.allowedSources ?? {},
     ...(targetPort !== undefined ? { targetPort } : {}),
   });
   const address = (a: AzureAppSettings): { host: string; port?: number; url: string } =>
@@ -93,36 +96,52 @@ export function azureAddressing(cfg: StackConfig, stack: string) {
     if (realization === "postgresFlexible") return { host: model.postgres!.fqdn, port: 5432 };
     if (realization === "managedRedis") return { host: model.redis!.host, port: MANAGED_REDIS_PORT };
     if (realization === "serviceBus") return { host: model.serviceBus!.host, port: 5671 };
-    // applicationInsights / azureMonitor have no address: the contract requires a declared env difference.
+    // applicationInsights / azureMonitor have no address: the contract admits only the OTLP
+    // endpoint of the agent (see azureEnv), whose value the platform supplies.
     if (realization) return { host: "", url: "" };
     return address(appSettings(name, name, services.get(name)?.ports[0]?.container));
   };
   return { model, appSettings, address, reach, isContainerApp: (name: string) => az.realize[name] === undefined };
 }
 
+/** Services and worker pools that use the Managed Redis: they reference it in env or have a flow to it. */
+export function redisUsers(cfg: StackConfig): Set<string> {
+  const redis = cfg.azure ? serviceOf(cfg, "managedRedis") : undefined;
+  const users = new Set<string>();
+  if (!redis) return users;
+  for (const f of cfg.flows ?? []) if (f.to === redis) users.add(f.from);
+  for (const c of [...cfg.services, ...cfg.workers]) {
+    for (const template of Object.values(c.env)) {
+      const parsed = parseTemplate(template);
+      if (!("error" in parsed) && templateRefs(parsed.parts).some((r) => r.kind === "service" && r.service === redis)) users.add(c.name);
+    }
+  }
+  users.delete(redis);
+  return users;
+}
+
 /**
- * Applies the declared env differences of one service on this target. A renamed variable that
- * pointed at a service realized by Application Insights carries its connection string instead.
+ * One container's env on its target: its templates, resolved — the same names everywhere. On
+ * Azure the platform supplies two values: OTEL_EXPORTER_OTLP_ENDPOINT when it points at the
+ * service realized as Application Insights (the environment's OpenTelemetry agent injects its own
+ * endpoint, which Parity does not know and must not override), and, with Entra ID Redis
+ * authentication only, AZURE_CLIENT_ID on each app that uses Redis (a token flow needs the
+ * identity; no static value can stand in for an hourly token).
  */
-export function applyEnvDifferences(
+export function azureEnv(
   cfg: StackConfig,
   service: string,
   templates: Readonly<Record<string, string>>,
   resolve: (template: string) => EnvValue,
 ): Record<string, EnvValue> {
-  const diffs = cfg.envDifferences.filter((d) => d.target === cfg.target && d.services.includes(service));
   const out: Record<string, EnvValue> = {};
   for (const [name, template] of Object.entries(templates)) {
-    if (diffs.some((d) => d.drop.includes(name))) continue;
-    const renamed = diffs.map((d) => d.rename[name]).find((n) => n !== undefined);
-    if (renamed === undefined) {
-      out[name] = resolve(template);
-      continue;
-    }
     const parsed = parseTemplate(template);
     const refs = "error" in parsed ? [] : templateRefs(parsed.parts);
-    const toInsights = refs.some((r) => r.kind === "service" && cfg.azure?.realize[r.service] === "applicationInsights");
-    out[renamed] = toInsights ? { parts: [{ secret: APP_INSIGHTS_SECRET }], secret: true } : resolve(template);
+    const toInsights = cfg.target === "azure" && refs.some((r) => r.kind === "service" && cfg.azure?.realize[r.service] === "applicationInsights");
+    out[name] = toInsights ? { parts: [], secret: false, platform: "openTelemetryAgent" } : resolve(template);
   }
+  if (cfg.target === "azure" && cfg.azure?.redis?.authentication?.kind === "entraId" && redisUsers(cfg).has(service))
+    out[CLIENT_ID_VARIABLE] = { parts: [], secret: false, platform: "identityClientId" };
   return out;
 }

@@ -1,7 +1,7 @@
 import { StackConfig, ServiceConfig, WorkerPoolConfig } from "../contract/schema/stack";
 import { parseImageRef } from "../contract/checks/images";
 import { plainValue, resolveTemplate, ResolveContext } from "./env";
-import { applyEnvDifferences, AzureAppSettings, azureAddressing } from "./azure";
+import { azureEnv, AzureAppSettings, azureAddressing } from "./azure";
 import { buildHostServices } from "./hostServices";
 import { deriveNetworks } from "./networks";
 import { deriveProxies, rolloutOf, withProxyMembers } from "./rollout";
@@ -30,7 +30,8 @@ export function buildModel(cfg: StackConfig, stack: string): PlatformModel {
     if (azure) return azure.reach(name);
     const s = services.get(name)!;
     const port = s.ports[0];
-    if (!multiHost || s.host === fromHost) return { host: s.name, ...(port ? { port: port.container } : {}) };
+    // On its own host a service is reached by the name its application expects: its first alias, else its name.
+    if (!multiHost || s.host === fromHost) return { host: aliasesOf(cfg, s)[0] ?? s.name, ...(port ? { port: port.container } : {}) };
     return { host: serviceFqdn(s), ...(port?.host !== undefined ? { port: port.host } : {}) };
   };
   const stackCtx = { environment: cfg.environment, domain: cfg.domain, logLevel: cfg.logLevel, name: stack };
@@ -44,7 +45,7 @@ export function buildModel(cfg: StackConfig, stack: string): PlatformModel {
     const appUrl = app && published !== undefined ? azure!.address(app).url : undefined;
     const ctx: ResolveContext = { stack: stackCtx, self: { name: s.name, host: publicHost, ...(published !== undefined ? { port: published } : {}), ...(appUrl ? { url: appUrl } : {}) }, ...sharedCtx(cfg, s), reach: reachFrom(s.host) };
     const publicUrl = appUrl ?? (published !== undefined ? `http://${publicHost}:${published}` : undefined);
-    containers.push(buildContainer(cfg, s, { name: s.name, kind: "service", host: multiHost ? s.host : "local", ports: s.ports, volumes: s.volumes, stateful: s.stateful, ctx, ...(publicUrl ? { publicUrl } : {}), ...(app ? { azure: app } : {}) }));
+    containers.push(buildContainer(cfg, s, { name: s.name, kind: "service", aliases: azure ? [] : aliasesOf(cfg, s), host: multiHost ? s.host : "local", ports: s.ports, volumes: s.volumes, stateful: s.stateful, ctx, ...(publicUrl ? { publicUrl } : {}), ...(app ? { azure: app } : {}) }));
   }
   for (const w of cfg.workers) {
     for (const slot of workerSlots(w, Math.max(0, w.replicas))) {
@@ -56,7 +57,7 @@ export function buildModel(cfg: StackConfig, stack: string): PlatformModel {
       const ctx: ResolveContext = { stack: stackCtx, self: { name, host: publicHost, port: slot.port, replica: slot.replica, ...(appUrl ? { url: appUrl } : {}) }, ...sharedCtx(cfg, w), reach: reachFrom(slot.host) };
       containers.push(
         buildContainer(cfg, w, {
-          name, kind: "worker", pool: w.name, replica: slot.replica, host: multiHost ? slot.host : "local",
+          name, kind: "worker", aliases: [], pool: w.name, replica: slot.replica, host: multiHost ? slot.host : "local",
           ports: [{ container: slot.port, host: slot.port }], volumes: [], stateful: false, ctx, publicUrl: appUrl ?? `http://${publicHost}:${slot.port}`,
           ...(app ? { azure: app } : {}),
         }),
@@ -107,12 +108,17 @@ export function buildModel(cfg: StackConfig, stack: string): PlatformModel {
   };
 }
 
+/** The network aliases of a service in this stack's profile (dev may name them differently). */
+export function aliasesOf(cfg: StackConfig, s: ServiceConfig): readonly string[] {
+  return cfg.profile === "dev" && s.dev?.aliases ? s.dev.aliases : s.aliases;
+}
+
 function sharedCtx(cfg: StackConfig, c: ServiceConfig | WorkerPoolConfig): { sharedPath?: string } {
   return c.sharedStorage && cfg.sharedStorage ? { sharedPath: cfg.sharedStorage.containerPath } : {};
 }
 
 interface InstanceFields {
-  name: string; kind: "service" | "worker"; pool?: string; replica?: number; host: string;
+  name: string; kind: "service" | "worker"; aliases: readonly string[]; pool?: string; replica?: number; host: string;
   ports: ContainerModel["ports"]; volumes: ContainerModel["volumes"]; stateful: boolean; ctx: ResolveContext; publicUrl?: string;
   azure?: AzureAppSettings;
 }
@@ -123,12 +129,12 @@ function buildContainer(cfg: StackConfig, c: ServiceConfig | WorkerPoolConfig, f
   // The dev profile overrides what the seed's dev compose file changes: command, source mount, a few env values.
   const dev = cfg.profile === "dev" ? c.dev : undefined;
   const envTemplates = { ...c.env, ...(dev?.env ?? {}) };
-  // Declared differences (parity:envDifferences) for this target; none means the templates as written.
-  const env = applyEnvDifferences(cfg, f.pool ?? f.name, envTemplates, (t) => resolveTemplate(t, f.ctx));
+  // The templates as written; on Azure some values come from the platform (model/azure.ts).
+  const env = azureEnv(cfg, f.pool ?? f.name, envTemplates, (t) => resolveTemplate(t, f.ctx));
   const plain = (t: string) => plainValue(resolveTemplate(t, f.ctx));
   const command = dev?.command ?? c.command;
   return {
-    name: f.name, kind: f.kind, ...(f.pool ? { pool: f.pool, replica: f.replica! } : {}), host: f.host,
+    name: f.name, kind: f.kind, aliases: f.aliases, ...(f.pool ? { pool: f.pool, replica: f.replica! } : {}), host: f.host,
     image: { key: c.image, ref, ...(registry ? { registry } : {}) },
     ...(command ? { command: command.map(plain) } : {}),
     env, ports: f.ports, volumes: f.volumes, stateful: f.stateful, limits: c.limits,

@@ -58,11 +58,19 @@ export function resolveTemplate(text: string, ctx: ResolveContext): EnvValue {
 
 /** A value as people may see it: secrets masked. */
 export function displayValue(v: EnvValue): string {
+  if (v.platform) return PLATFORM_VALUES[v.platform];
   return v.secret ? "[secret]" : v.parts.join("");
 }
+
+/** How a platform-supplied value shows in plans and outputs. */
+export const PLATFORM_VALUES: Readonly<Record<NonNullable<EnvValue["platform"]>, string>> = {
+  openTelemetryAgent: "<injected by the Container Apps OpenTelemetry agent>",
+  identityClientId: "<client id of the apps' managed identity>",
+};
 
 /** A value that must hold no secret (command lines, health checks). */
 export function plainValue(v: EnvValue): string {
   if (v.secret) throw new Error("a secret reached a plain value");
+  if (v.platform) throw new Error("a platform-supplied value reached a plain value");
   return v.parts.join("");
 }

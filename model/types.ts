@@ -100,12 +100,20 @@ export interface EnvValue {
   readonly parts: readonly ValuePart[];
   /** True when any part is a secret: the whole value is then secret. */
   readonly secret: boolean;
+  /**
+   * The platform, not Parity, supplies the value (azure only; `parts` is then empty):
+   * `openTelemetryAgent` — injected by the Container Apps environment's OpenTelemetry agent;
+   * `identityClientId` — the client id of the apps' user-assigned identity, known once it exists.
+   */
+  readonly platform?: "openTelemetryAgent" | "identityClientId";
 }
 
 export interface ContainerModel {
   /** Container name and Docker DNS name on its host. */
   readonly name: string;
   readonly kind: "service" | "worker";
+  /** Further names on its Docker networks (network aliases), in the stack's profile; none on Azure. */
+  readonly aliases: readonly string[];
   readonly pool?: string;
   readonly replica?: number;
   readonly host: string;

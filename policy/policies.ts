@@ -1,5 +1,6 @@
 import { Policies } from "@pulumi/policy";
 import { azureKeyVaultSecrets } from "./azure";
+import { azureEnvironmentInternal, azureIngressRestricted } from "./azureIngress";
 import { dockerServiceRuntime } from "./dockerRuntime";
 import { imagesPinned } from "./images";
 import { lxcFeaturesOnlyForDocker, lxcUnprivileged } from "./lxc";
@@ -21,4 +22,6 @@ export const policies: Policies = [
   containerNetworks,
   internalNetworksPairwise,
   azureKeyVaultSecrets,
+  azureIngressRestricted,
+  azureEnvironmentInternal,
 ];

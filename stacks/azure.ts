@@ -11,7 +11,6 @@ import { PostgresFlexible } from "../components/azure/postgresFlexible";
 import { ROLES, SecretVault } from "../components/azure/secretVault";
 import { ServiceBusBroker } from "../components/azure/serviceBus";
 import { StackSecrets } from "../components/secrets/stackSecrets";
-import { APP_INSIGHTS_SECRET } from "../model/azure";
 import { ContainerModel, PlatformModel } from "../model/types";
 import { DeployOptions } from "./proxmox";
 
@@ -36,7 +35,10 @@ function envSecretName(c: ContainerModel, variable: string): string | undefined 
 export function deployAzure(model: PlatformModel, opts: DeployOptions): Record<string, ContainerAppService> {
   const az = model.azure!;
   const { location } = az;
-  const secrets = new StackSecrets("secrets", { secrets: model.secrets, environment: opts.environment, placeholderForMissing: opts.offlinePlan });
+  // With access-key Redis authentication the database's key is that secret's value on Azure.
+  const redisKeySecret = az.redis?.authentication?.kind === "accessKey" ? az.redis.authentication.passwordSecret : undefined;
+  const stackSecrets = Object.fromEntries(Object.entries(model.secrets).filter(([name]) => name !== redisKeySecret));
+  const secrets = new StackSecrets("secrets", { secrets: stackSecrets, environment: opts.environment, placeholderForMissing: opts.offlinePlan });
   const resourceGroupName: pulumi.Input<string> = az.createResourceGroup
     ? new resources.ResourceGroup("resource-group", { resourceGroupName: az.resourceGroupName, location }).name
     : az.resourceGroupName;
@@ -47,6 +49,8 @@ export function deployAzure(model: PlatformModel, opts: DeployOptions): Record<s
   const environment = new AppEnvironment("apps", {
     ...base, environmentName: az.names.environment, subnetId: net.appsSubnet.id, internal: !az.externalEnvironment,
     logAnalyticsCustomerId: observability.workspace.customerId, logAnalyticsSharedKey: observability.workspaceSharedKey,
+    // A service realized as Application Insights: apps send OTLP to the environment's agent.
+    ...(Object.values(az.realized).includes("applicationInsights") ? { openTelemetryToAppInsights: { connectionString: observability.appInsights.connectionString } } : {}),
   });
 
   const registry = az.registry.kind === "acr"
@@ -54,11 +58,19 @@ export function deployAzure(model: PlatformModel, opts: DeployOptions): Record<s
     : undefined;
   const bus = az.serviceBus ? new ServiceBusBroker("broker", { ...base, namespaceName: az.names.serviceBus }) : undefined;
 
-  // Every value an app reads as a secret: stack secrets, Application Insights, composed values.
+  const redisArgs = az.redis
+    ? {
+      ...base, clusterName: az.names.redisCluster, sku: az.redis.sku, clusteringPolicy: az.redis.clusteringPolicy,
+      evictionPolicy: az.redis.evictionPolicy, privateEndpointsSubnetId: net.privateEndpointsSubnet.id, vnetId: net.vnet.id,
+    }
+    : undefined;
+  // Access keys: Redis first, its key goes into Key Vault. Entra ID: after the identity it grants.
+  const keyedRedis = redisArgs && redisKeySecret ? new ManagedRedis("redis", { ...redisArgs, authentication: { kind: "accessKey" } }) : undefined;
+
+  // Every value an app reads as a secret: stack secrets (the Redis key among them), composed values.
   const vaultValues: Record<string, pulumi.Input<string>> = {};
-  for (const [name, value] of Object.entries(secrets.values)) vaultValues[vaultSecretName(name)] = value;
-  vaultValues[vaultSecretName(APP_INSIGHTS_SECRET)] = pulumi.secret(observability.appInsights.connectionString);
-  const stackSecret = (name: string) => (name === APP_INSIGHTS_SECRET ? observability.appInsights.connectionString : secrets.values[name]!);
+  const stackSecret = (name: string): pulumi.Input<string> => (name === redisKeySecret ? keyedRedis!.primaryKey! : secrets.values[name]!);
+  for (const name of Object.keys(model.secrets)) vaultValues[vaultSecretName(name)] = stackSecret(name);
   for (const c of model.containers) {
     for (const [variable, v] of Object.entries(c.env)) {
       const name = envSecretName(c, variable);
@@ -82,13 +94,7 @@ export function deployAzure(model: PlatformModel, opts: DeployOptions): Record<s
       subnetId: net.postgresSubnet.id, vnetId: net.vnet.id,
     });
   }
-  if (az.redis) {
-    new ManagedRedis("redis", {
-      ...base, clusterName: az.names.redisCluster, sku: az.redis.sku, clusteringPolicy: az.redis.clusteringPolicy,
-      evictionPolicy: az.redis.evictionPolicy, privateEndpointsSubnetId: net.privateEndpointsSubnet.id, vnetId: net.vnet.id,
-      appIdentityPrincipalId: vault.identity.principalId,
-    });
-  }
+  if (redisArgs && !keyedRedis) new ManagedRedis("redis", { ...redisArgs, authentication: { kind: "entraId", appIdentityPrincipalId: vault.identity.principalId } });
 
   const sharedName = model.containers.find((c) => c.sharedMount?.type === "nfs")?.sharedMount!.source;
   const volumeStorage = (c: ContainerModel, volume: string) => `${c.name}-${volume}`;
@@ -103,8 +109,10 @@ export function deployAzure(model: PlatformModel, opts: DeployOptions): Record<s
   const acrServer = az.registry.kind === "acr" ? `${az.registry.name}.azurecr.io` : undefined;
   const apps: Record<string, ContainerAppService> = {};
   for (const c of model.containers) {
-    const env: ContainerAppEnv[] = Object.keys(c.env).sort().map((name) => {
+    // The agent's OTLP endpoint is the platform's to inject: setting it would override the agent.
+    const env: ContainerAppEnv[] = Object.keys(c.env).sort().filter((name) => c.env[name]!.platform !== "openTelemetryAgent").map((name) => {
       const secretRef = envSecretName(c, name);
+      if (c.env[name]!.platform === "identityClientId") return { name, value: vault.identity.clientId };
       return secretRef ? { name, secretRef } : { name, value: c.env[name]!.parts.join("") };
     });
     const login = model.registries.find((r) => r.server === c.image.registry);

@@ -1,4 +1,4 @@
-import type { MockResourceArgs, MockResourceResult } from "@pulumi/pulumi/runtime/mocks";
+import type { MockCallArgs, MockCallResult, MockResourceArgs, MockResourceResult } from "@pulumi/pulumi/runtime/mocks";
 
 /**
  * Plausible provider outputs for the offline engine: ids shaped like the real ones where later
@@ -22,6 +22,13 @@ export function mockOutputs(args: MockResourceArgs): MockResourceResult {
     default:
       return args.type.startsWith("azure-native:") ? azureOutputs(args, inputs) : { id: `${args.name}-id`, state: inputs };
   }
+}
+
+/** Function calls (invokes): the inputs echoed, plus the results later inputs read. */
+export function mockCall(args: MockCallArgs): MockCallResult {
+  if (args.token === "azure-native:redisenterprise:listDatabaseKeys")
+    return { ...args.inputs, primaryKey: `mock-${args.inputs["clusterName"]}-primary-key`, secondaryKey: `mock-${args.inputs["clusterName"]}-secondary-key` };
+  return args.inputs;
 }
 
 /** Keys that hold a resource's own name, child resources' keys before their parents'. */

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 // duplicate URNs, which the real engine refuses but the stock mocks accept.
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { specialArchiveSig, specialAssetSig, specialResourceSig, specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
-import { mockOutputs } from "./mockOutputs";
+import { mockCall, mockOutputs } from "./mockOutputs";
 
 export const SECRET = "[secret]";
 
@@ -130,7 +130,7 @@ export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
   pulumi.runtime.setAllConfig(opts.config, [...(opts.secretKeys ?? [])]);
   const monitor = new RecordingMonitor({
     newResource: (args) => mockOutputs(args),
-    call: (args) => args.inputs,
+    call: (args) => mockCall(args),
   });
   pulumi.runtime.setMockOptions(monitor, opts.project, opts.stack, false);
   // Same feature set the SDK's setMocks enables.

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 import { RecordedResource, runProgram } from "./mockRuntime";
+import { StackFileError } from "../contract/stackDocument";
 import { readStackFile, toEngineConfig } from "./stackFiles";
 
 /**
@@ -83,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     // A RunError (contract problems) carries a complete report: print it alone.
-    const report = pulumi.RunError.isInstance(e) ? e.message : (e as Error).stack ?? String(e);
+    const report = pulumi.RunError.isInstance(e) || e instanceof StackFileError ? e.message : (e as Error).stack ?? String(e);
     process.stderr.write(`${report}\n`);
     return 1;
   }

@@ -8,6 +8,7 @@ import { checkAzure, checkOnePassword } from "./preflight/credentials";
 import { SshTarget, checkDns, checkDocker, checkSsh } from "./preflight/network";
 import { checkProxmox } from "./preflight/proxmox";
 import { CheckResult, PreflightDeps, fail, pass, realDeps } from "./preflight/types";
+import { StackFileError } from "../contract/stackDocument";
 import { readStackFile } from "./stackFiles";
 
 /**
@@ -30,6 +31,7 @@ export function loadStack(stack: string, root: string): { result: CheckResult; m
     return { result: pass("config", `Pulumi.${stack}.yaml is valid (target ${model.target}, ${model.hosts.length} guests, ${model.containers.length} containers)`), model };
   } catch (e) {
     if (e instanceof ContractError) return { result: fail("config", formatProblems(e.problems, stack), `fix Pulumi.${stack}.yaml as listed; npm run plan -- ${stack} shows the same report`) };
+    if (e instanceof StackFileError) return { result: fail("config", e.message, `fix Pulumi.${stack}.yaml at the place named`) };
     return { result: fail("config", (e as Error).message, `create Pulumi.${stack}.yaml (see README.md)`) };
   }
 }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
+import { parseYamlMap, stackFileConfig } from "../contract/stackDocument";
 
 export interface StackFile {
   readonly project: string;
@@ -16,13 +16,12 @@ export function readStackFile(stack: string, root = process.cwd()): StackFile {
   const projectFile = join(root, "Pulumi.yaml");
   const stackFile = join(root, `Pulumi.${stack}.yaml`);
   if (!existsSync(stackFile)) throw new Error(`no stack file ${stackFile}`);
-  const project = parse(readFileSync(projectFile, "utf8")) as { name: string; config?: Record<string, { default?: unknown }> };
+  const project = parseYamlMap(readFileSync(projectFile, "utf8"), "Pulumi.yaml") as { name: string; config?: Record<string, { default?: unknown }> };
   const values: Record<string, unknown> = {};
   for (const [key, decl] of Object.entries(project.config ?? {})) {
     if (decl && typeof decl === "object" && "default" in decl) values[key.includes(":") ? key : `${project.name}:${key}`] = decl.default;
   }
-  const stackDoc = (parse(readFileSync(stackFile, "utf8")) ?? {}) as { config?: Record<string, unknown> };
-  Object.assign(values, stackDoc.config ?? {});
+  Object.assign(values, stackFileConfig(readFileSync(stackFile, "utf8"), `Pulumi.${stack}.yaml`, project.name));
   return { project: project.name, values };
 }
 

@@ -4,8 +4,8 @@ import { ContainerModel } from "../../model/types";
 
 export interface ContainerAppEnv {
   readonly name: string;
-  /** Plain value, visible in the app definition. */
-  readonly value?: string;
+  /** Plain value, visible in the app definition (an output for platform values such as a client id). */
+  readonly value?: pulumi.Input<string>;
   /** Name of a Key Vault-backed entry of `secrets`. */
   readonly secretRef?: string;
 }
@@ -65,12 +65,16 @@ export class ContainerAppService extends pulumi.ComponentResource {
     super("parity:azure:ContainerAppService", name, {}, opts);
     const c = args.container;
     const settings = c.azure!;
+    // External ingress admits only the declared sources (allow rules: any other address is refused).
+    const restrictions = settings.ingress === "external"
+      ? { ipSecurityRestrictions: Object.entries(settings.allowedSources).map(([rule, cidr]) => ({ name: rule, ipAddressRange: cidr, action: "Allow", description: `parity:azure.apps allowedSources.${rule}` })) }
+      : {};
     const ingress = settings.targetPort === undefined
       ? undefined
       : settings.transport === "tcp"
-        ? { external: settings.ingress === "external", transport: "tcp", targetPort: settings.targetPort, exposedPort: settings.targetPort }
+        ? { external: settings.ingress === "external", transport: "tcp", targetPort: settings.targetPort, exposedPort: settings.targetPort, ...restrictions }
         // Internal callers use plain http://<app> inside the environment; external traffic is HTTPS only.
-        : { external: settings.ingress === "external", transport: "auto", targetPort: settings.targetPort, allowInsecure: settings.ingress === "internal" };
+        : { external: settings.ingress === "external", transport: "auto", targetPort: settings.targetPort, allowInsecure: settings.ingress === "internal", ...restrictions };
     this.app = new app.ContainerApp(`${name}-app`, {
       resourceGroupName: args.resourceGroupName,
       location: args.location,

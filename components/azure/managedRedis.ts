@@ -14,19 +14,25 @@ export interface ManagedRedisArgs {
   readonly evictionPolicy: string;
   readonly privateEndpointsSubnetId: pulumi.Input<string>;
   readonly vnetId: pulumi.Input<string>;
-  /** Principal (object) id of the apps' user-assigned identity: granted the `default` access policy. */
-  readonly appIdentityPrincipalId: pulumi.Input<string>;
+  /**
+   * `entraId`: access keys off, the apps' user-assigned identity (principal id) gets the
+   * database's `default` access policy. `accessKey`: access keys on; `primaryKey` carries the key.
+   */
+  readonly authentication: { readonly kind: "entraId"; readonly appIdentityPrincipalId: pulumi.Input<string> } | { readonly kind: "accessKey" };
 }
 
 /**
  * Azure Managed Redis (the successor of Azure Cache for Redis, which is being retired): one
  * cluster and its `default` database on TLS port 10000, reachable only through a private
- * endpoint in the VNet. Access keys are off: clients authenticate with Entra ID as the apps'
- * user-assigned identity, which gets the database's `default` access policy.
+ * endpoint in the VNet. Clients authenticate either with Entra ID as the apps' user-assigned
+ * identity (access keys off; the identity gets the database's `default` access policy) or with
+ * the database's access key, which the caller keeps in Key Vault.
  */
 export class ManagedRedis extends pulumi.ComponentResource {
   public readonly cluster: redisenterprise.RedisEnterprise;
   public readonly database: redisenterprise.Database;
+  /** The database's primary access key (secret); only with `accessKey` authentication. */
+  public readonly primaryKey?: pulumi.Output<string>;
 
   constructor(name: string, args: ManagedRedisArgs, opts?: pulumi.ComponentResourceOptions) {
     super("parity:azure:ManagedRedis", name, {}, opts);
@@ -46,16 +52,23 @@ export class ManagedRedis extends pulumi.ComponentResource {
       port: 10000,
       clusteringPolicy: args.clusteringPolicy,
       evictionPolicy: args.evictionPolicy,
-      accessKeysAuthentication: "Disabled",
+      accessKeysAuthentication: args.authentication.kind === "accessKey" ? "Enabled" : "Disabled",
     }, { parent: this });
-    new redisenterprise.AccessPolicyAssignment(`${name}-apps-access`, {
-      resourceGroupName: args.resourceGroupName,
-      clusterName: this.cluster.name,
-      databaseName: this.database.name,
-      accessPolicyAssignmentName: "parity-apps",
-      accessPolicyName: "default",
-      user: { objectId: args.appIdentityPrincipalId },
-    }, { parent: this });
+    if (args.authentication.kind === "entraId") {
+      new redisenterprise.AccessPolicyAssignment(`${name}-apps-access`, {
+        resourceGroupName: args.resourceGroupName,
+        clusterName: this.cluster.name,
+        databaseName: this.database.name,
+        accessPolicyAssignmentName: "parity-apps",
+        accessPolicyName: "default",
+        user: { objectId: args.authentication.appIdentityPrincipalId },
+      }, { parent: this });
+    } else {
+      // Read from the database's outputs, so the key is listed only once the database exists.
+      this.primaryKey = pulumi.secret(redisenterprise.listDatabaseKeysOutput({
+        resourceGroupName: args.resourceGroupName, clusterName: this.cluster.name, databaseName: this.database.name,
+      }, { parent: this }).primaryKey);
+    }
     const zone = new privatedns.PrivateZone(`${name}-dns`, {
       resourceGroupName: args.resourceGroupName,
       location: "global",

@@ -13,8 +13,8 @@ export interface ObservabilityArgs {
 
 /**
  * Log Analytics (container stdout/stderr and platform logs of the environment) and a
- * workspace-based Application Insights (traces and logs from the services' OpenTelemetry
- * distro): Azure's stand-ins for Prometheus, Grafana and Jaeger.
+ * workspace-based Application Insights (traces and logs the environment's OpenTelemetry
+ * agent forwards): Azure's stand-ins for Prometheus, Grafana and Jaeger.
  */
 export class Observability extends pulumi.ComponentResource {
   public readonly workspace: operationalinsights.Workspace;
@@ -39,6 +39,8 @@ export class Observability extends pulumi.ComponentResource {
       applicationType: "web",
       ingestionMode: "LogAnalytics",
       workspaceResourceId: this.workspace.id,
+      // The environment's OpenTelemetry agent sends with the connection string only: it needs local auth.
+      disableLocalAuth: false,
     }, { parent: this });
     this.workspaceSharedKey = pulumi.secret(
       operationalinsights.getSharedKeysOutput({ resourceGroupName: args.resourceGroupName, workspaceName: this.workspace.name }, { parent: this }).primarySharedKey,

@@ -71,7 +71,7 @@ export class DockerService extends pulumi.ComponentResource {
         // A proxied service's host ports belong to the host's proxy.
         ports: c.rollout.strategy === "proxied" ? [] : c.ports.filter((p) => p.host !== undefined).map((p) => ({ internal: p.container, external: p.host!, protocol: "tcp" })),
         ...(c.networks.length
-          ? { networksAdvanced: c.networks.map((n) => ({ name: args.networks.get(n)!.name, aliases: [c.name] })) }
+          ? { networksAdvanced: c.networks.map((n) => ({ name: args.networks.get(n)!.name, aliases: [c.name, ...c.aliases] })) }
           : { networkMode: "none" }),
         volumes: volumes.map((vol, i) => ({ volumeName: vol.name, containerPath: c.volumes[i]!.path })),
         mounts: [

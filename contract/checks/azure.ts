@@ -3,6 +3,7 @@ import { parseTemplate, templateRefs } from "../envTemplate";
 import { Problem } from "../problems";
 import { StackConfig } from "../schema/stack";
 import { azureNames, NAME_RULES, NameKind, nameProblem } from "../../model/azureNames";
+import { CLIENT_ID_VARIABLE, redisUsers } from "../../model/azure";
 import { workerInstanceName } from "../../model/workerSlots";
 
 function toInt(ip: string): number {
@@ -16,8 +17,8 @@ function range(cidr: string): [number, number] {
   return [start, start + size - 1];
 }
 
-/** Realizations with no address: a reference to them must be declared as an env difference. */
-const ADDRESSLESS: readonly AzureRealization[] = ["applicationInsights", "azureMonitor"];
+/** The variable the Container Apps OpenTelemetry agent injects into every app (OTLP over gRPC). */
+export const OTEL_AGENT_VARIABLE = "OTEL_EXPORTER_OTLP_ENDPOINT";
 /** Realizations there can be one of, with the settings key they need. */
 const SINGLE: readonly [AzureRealization, "postgres" | "redis" | undefined][] = [["postgresFlexible", "postgres"], ["managedRedis", "redis"], ["serviceBus", undefined]];
 
@@ -50,6 +51,24 @@ export function checkAzure(cfg: StackConfig, raw: Record<string, unknown>, stack
   }
   if (az.postgres && !secrets.includes(az.postgres.passwordSecret))
     out.push({ path: "parity:azure.postgres.passwordSecret", problem: `names unknown secret '${az.postgres.passwordSecret}'`, allowed: secrets.length ? `one of ${secrets.join(", ")}` : "declare it under parity:secrets" });
+  // Each database (and allow-listed extension) becomes one resource: a name twice is the same resource twice.
+  for (const key of ["databases", "extensions"] as const)
+    az.postgres?.[key].forEach((name, i, all) => {
+      const first = all.indexOf(name);
+      if (first !== i) out.push({ path: `parity:azure.postgres.${key}[${i}]`, problem: `'${name}' is listed twice (also ${key}[${first}])`, allowed: `each ${key === "databases" ? "database" : "extension"} once` });
+    });
+  const redisAuth = az.redis?.authentication;
+  if (az.redis && !redisAuth)
+    out.push({ path: "parity:azure.redis.authentication", problem: "missing: how the apps log in to Azure Managed Redis", allowed: "{ kind: accessKey, passwordSecret: <the Redis password secret> } (env unchanged) or { kind: entraId } (the application uses an Entra ID Redis client; Parity adds AZURE_CLIENT_ID)" });
+  if (redisAuth?.kind === "accessKey" && !secrets.includes(redisAuth.passwordSecret))
+    out.push({ path: "parity:azure.redis.authentication.passwordSecret", problem: `names unknown secret '${redisAuth.passwordSecret}'`, allowed: secrets.length ? `the Redis password secret, one of ${secrets.join(", ")}` : "declare it under parity:secrets" });
+  if (redisAuth?.kind === "entraId") {
+    const users = redisUsers(cfg);
+    [...cfg.services.map((c, i) => ({ c, path: `parity:services[${i}]` })), ...cfg.workers.map((c, i) => ({ c, path: `parity:workers[${i}]` }))].forEach(({ c, path }) => {
+      if (users.has(c.name) && CLIENT_ID_VARIABLE in c.env)
+        out.push({ path: `${path}.env.${CLIENT_ID_VARIABLE}`, problem: `is declared, but with Entra ID Redis authentication Parity sets it to the apps' identity on Azure`, allowed: `remove it, or use parity:azure.redis.authentication { kind: accessKey }` });
+    });
+  }
   if (az.redis?.clusteringPolicy) {
     const wanted = az.redis.cluster ? "OSSCluster" : "EnterpriseCluster";
     if (az.redis.clusteringPolicy !== wanted)
@@ -61,6 +80,13 @@ export function checkAzure(cfg: StackConfig, raw: Record<string, unknown>, stack
     if (!svc && !pools.has(name)) out.push({ path: `parity:azure.apps.${name}`, problem: `names unknown service or worker pool '${name}'`, allowed: `one of ${[...services.keys(), ...pools.keys()].join(", ")}` });
     else if (az.realize[name]) out.push({ path: `parity:azure.apps.${name}`, problem: `'${name}' is realized as ${az.realize[name]}, not as a Container App`, allowed: "settings only for Container Apps" });
     else if (app.transport === "tcp" && svc && svc.ports.length === 0) out.push({ path: `parity:azure.apps.${name}.transport`, problem: `'${name}' declares no port for TCP ingress`, allowed: "declare a port, or use transport http" });
+    if (app.ingress === "external" && svc && svc.ports.length === 0 && !az.realize[name])
+      out.push({ path: `parity:azure.apps.${name}.ingress`, problem: `is external, but '${name}' declares no port, so it has no ingress`, allowed: "declare a port, or ingress: internal" });
+    const sources = Object.keys(app.allowedSources).length;
+    if (app.ingress === "external" && sources === 0)
+      out.push({ path: `parity:azure.apps.${name}.allowedSources`, problem: `is empty, but '${name}' has external ingress`, allowed: "the IPv4 networks that may reach it, by rule name (e.g. { office: 203.0.113.0/24 }); { anywhere: 0.0.0.0/0 } opens it to everyone" });
+    if (app.ingress === "internal" && sources > 0)
+      out.push({ path: `parity:azure.apps.${name}.allowedSources`, problem: `is set, but '${name}' has internal ingress, which nothing outside the environment reaches`, allowed: "remove it, or set ingress: external" });
   }
 
   // Subnets: inside the VNet, disjoint, at least Azure's minimum size.
@@ -107,38 +133,30 @@ export function checkAzure(cfg: StackConfig, raw: Record<string, unknown>, stack
     if (!az.realize[s.name] && s.files.length) out.push({ path: `parity:services[${i}].files`, problem: `'${s.name}' places files in its container, which a Container App cannot`, allowed: "bake them into the image, or realize the service as a managed service" });
   });
 
-  // References to address-less realizations must be declared differences.
+  // Observability realizations have no address. Traces: the environment's OpenTelemetry agent
+  // injects OTEL_EXPORTER_OTLP_ENDPOINT, so that variable, as the URL of the traces service, is
+  // the one reference that keeps its meaning; every other would get a value that reaches nothing.
   const containers = [...cfg.services.map((s, i) => ({ c: s, path: `parity:services[${i}]` })), ...cfg.workers.map((w, i) => ({ c: w, path: `parity:workers[${i}]` }))];
   for (const { c, path } of containers) {
     if (az.realize[c.name]) continue;
-    const diffs = cfg.envDifferences.filter((d) => d.target === "azure" && d.services.includes(c.name));
     for (const [variable, template] of Object.entries(c.env)) {
       const parsed = parseTemplate(template);
       if ("error" in parsed) continue;
       for (const r of templateRefs(parsed.parts)) {
-        const realization = r.kind === "service" ? az.realize[r.service] : undefined;
-        if (r.kind !== "service" || !realization || !ADDRESSLESS.includes(realization)) continue;
-        const declared = diffs.some((d) => variable in d.rename || d.drop.includes(variable));
-        if (!declared)
-          out.push({ path: `${path}.env.${variable}`, problem: `references '${r.service}', realized as ${realization}, which has no address on Azure`, allowed: `declare it in parity:envDifferences (target azure, services [${c.name}], rename or drop ${variable})` });
+        const realization: AzureRealization | undefined = r.kind === "service" ? az.realize[r.service] : undefined;
+        if (r.kind !== "service" || (realization !== "applicationInsights" && realization !== "azureMonitor")) continue;
+        const only = parsed.parts.length === 1 ? parsed.parts[0] : undefined;
+        const agentEndpoint = variable === OTEL_AGENT_VARIABLE && typeof only === "object" && only.kind === "service" && only.attr === "url";
+        if (realization === "applicationInsights" && agentEndpoint) continue;
+        out.push({
+          path: `${path}.env.${variable}`,
+          problem: `references '${r.service}', realized as ${realization}, which has no address on Azure`,
+          allowed: realization === "applicationInsights"
+            ? `only ${OTEL_AGENT_VARIABLE}: \${service.${r.service}.url} (the environment's OpenTelemetry agent injects it), or run '${r.service}' as a Container App (remove it from parity:azure.realize)`
+            : `remove the reference, or run '${r.service}' as a Container App (remove it from parity:azure.realize)`,
+        });
       }
     }
   }
-  return out;
-}
-
-/** Declared env differences name real services and variables they declare. */
-export function checkEnvDifferences(cfg: StackConfig): Problem[] {
-  const out: Problem[] = [];
-  const all = new Map<string, Record<string, string>>([...cfg.services, ...cfg.workers].map((c) => [c.name, c.env]));
-  cfg.envDifferences.forEach((d, i) => {
-    d.services.forEach((s, j) => {
-      const env = all.get(s);
-      if (!env) return out.push({ path: `parity:envDifferences[${i}].services[${j}]`, problem: `names unknown service or worker pool '${s}'`, allowed: `one of ${[...all.keys()].join(", ")}` });
-      for (const v of [...Object.keys(d.rename), ...d.drop])
-        if (!(v in env)) out.push({ path: `parity:envDifferences[${i}]`, problem: `changes ${v}, which '${s}' does not declare`, allowed: `variables of '${s}': ${Object.keys(env).join(", ") || "none"}` });
-      return undefined;
-    });
-  });
   return out;
 }

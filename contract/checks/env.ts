@@ -1,5 +1,5 @@
 import { didYouMean } from "../didYouMean";
-import { REFERENCE_FORMS, parseTemplate, templateRefs } from "../envTemplate";
+import { REFERENCE_FORMS, TemplateRef, parseTemplate, templateRefs } from "../envTemplate";
 import { Problem } from "../problems";
 import { ServiceConfig, StackConfig, WorkerPoolConfig } from "../schema/stack";
 
@@ -29,6 +29,8 @@ export function checkEnv(cfg: StackConfig): Problem[] {
       ...(c.command ?? []).map((v, j): [string, string] => [`${c.path}.command[${j}]`, v]),
       ...Object.entries(c.dev?.env ?? {}).map(([k, v]): [string, string] => [`${c.path}.dev.env.${k}`, v]),
       ...(c.dev?.command ?? []).map((v, j): [string, string] => [`${c.path}.dev.command[${j}]`, v]),
+      // Health-check argv is resolved like a command line (`${self.port}` and the like).
+      ...(c.healthcheck?.test ?? []).map((v, j): [string, string] => [`${c.path}.healthcheck.test[${j}]`, v]),
     ];
     // Profiles may change values, never the set of names: the env contract is the same in dev and prod.
     for (const k of Object.keys(c.dev?.env ?? {}))
@@ -40,13 +42,8 @@ export function checkEnv(cfg: StackConfig): Problem[] {
         continue;
       }
       const refs = templateRefs(parsed.parts);
-      const varName = path.split(".").pop() ?? "";
+      out.push(...plainSecretProblems(path, path.includes(".env.") ? path.split(".").pop() : undefined, text, refs));
       const hasSecretRef = refs.some((r) => r.kind === "secret");
-      if (path.includes(".env.") && text !== "" && !hasSecretRef && SECRET_NAME.test(varName))
-        out.push({ path, problem: "looks like a secret given as plain text", allowed: "declare it under parity:secrets and write ${secret.NAME}" });
-      const cred = INLINE_CREDENTIAL.exec(text);
-      if (cred && !cred[1]!.includes("${secret."))
-        out.push({ path, problem: "embeds a plain-text password in a URL", allowed: "user:${secret.NAME}@ in the URL" });
       if (!path.includes(".env.") && hasSecretRef)
         out.push({ path, problem: "puts a secret on a command line, where `ps` and `docker inspect` show it", allowed: "pass secrets through env" });
       for (const r of refs) {
@@ -75,6 +72,21 @@ export function checkEnv(cfg: StackConfig): Problem[] {
       }
     }
   }
+  return out;
+}
+
+/**
+ * A secret given as plain text: a variable whose name only ever holds secrets, or a URL with a
+ * literal password. `variable` is the env name (absent for command lines).
+ */
+export function plainSecretProblems(path: string, variable: string | undefined, text: string, refs: readonly TemplateRef[]): Problem[] {
+  const out: Problem[] = [];
+  const hasSecretRef = refs.some((r) => r.kind === "secret");
+  if (variable !== undefined && text !== "" && !hasSecretRef && SECRET_NAME.test(variable))
+    out.push({ path, problem: "looks like a secret given as plain text", allowed: "declare it under parity:secrets and write ${secret.NAME}" });
+  const cred = INLINE_CREDENTIAL.exec(text);
+  if (cred && !cred[1]!.includes("${secret."))
+    out.push({ path, problem: "embeds a plain-text password in a URL", allowed: "user:${secret.NAME}@ in the URL" });
   return out;
 }
 

@@ -1,5 +1,8 @@
 import { didYouMean } from "../didYouMean";
 import { parseTemplate, templateRefs } from "../envTemplate";
+import { envSize } from "./containers";
+import { checkHostServiceRules } from "./hostServiceRules";
+import { plainSecretProblems } from "./env";
 import { Problem } from "../problems";
 import { StackConfig } from "../schema/stack";
 
@@ -26,6 +29,7 @@ export function checkHostServices(cfg: StackConfig): Problem[] {
       out.push({ path: base, problem: `names unknown host '${host}'${hint ? ` (did you mean '${hint}'?)` : ""}`, allowed: `one of ${hosts.join(", ")}` });
       continue;
     }
+    out.push(...checkHostServiceRules(base, s, h.memoryMb));
     const pg = s.postgres;
     const roles = pg?.roles.map((r) => r.name) ?? [];
     const dbs = pg?.databases.map((d) => d.name) ?? [];
@@ -59,9 +63,15 @@ export function checkHostServices(cfg: StackConfig): Problem[] {
         if (!provided.has(u)) out.push({ path: `${path}.uses[${j}]`, problem: `uses ${u}, which this guest does not run`, allowed: `declare ${u} under ${base}` });
       });
       for (const [k, v] of Object.entries(n.env)) {
+        envSize(out, `${path}.env.${k}`, k, v);
+        if (/[\n\r]/.test(v)) out.push({ path: `${path}.env.${k}`, problem: "holds a line break, which an EnvironmentFile cannot", allowed: "a single line" });
         const parsed = parseTemplate(v);
-        if ("error" in parsed) continue;
+        if ("error" in parsed) {
+          out.push({ path: `${path}.env.${k}`, problem: parsed.error, allowed: "literals, ${stack.environment|domain|logLevel|name} and one ${secret.NAME}" });
+          continue;
+        }
         const refs = templateRefs(parsed.parts);
+        out.push(...plainSecretProblems(`${path}.env.${k}`, k, v, refs));
         const bad = refs.find((r) => r.kind !== "secret" && r.kind !== "stack");
         if (bad) out.push({ path: `${path}.env.${k}`, problem: `uses a \${${bad.kind}...} reference, which native services cannot resolve`, allowed: "literals, ${stack.*} and one ${secret.NAME}" });
         const secretRefs = refs.filter((r) => r.kind === "secret");

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { dnsLabel, secretName } from "./primitives";
+import { dnsLabel, isIpv4Network, secretName } from "./primitives";
 
 /** IPv4 network in CIDR form, e.g. 10.40.0.0/16. */
-export const ipv4Network = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/([0-9]|[12][0-9]|3[0-2])$/, { message: "must be an IPv4 network such as 10.40.0.0/16" });
+export const ipv4Network = z.string().refine(isIpv4Network, { message: "must be an IPv4 network such as 10.40.0.0/16 (octets 0-255, prefix 0-32)" });
 
 /**
  * How a service of the stack is realized on Azure when it is not a Container App. Explicit:
@@ -10,7 +10,9 @@ export const ipv4Network = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/([0-9]|[12]
  * - `postgresFlexible`: PostgreSQL Flexible Server 16 (`parity:azure.postgres`); `${service.X.host}` is its FQDN.
  * - `managedRedis`: Azure Managed Redis (`parity:azure.redis`); host `<name>.<region>.redis.azure.net`, TLS port 10000.
  * - `serviceBus`: Service Bus namespace, AMQP 1.0 on 5671 (opt-in: AMQP 0-9-1 clients need changes).
- * - `applicationInsights`: traces and logs go to Application Insights; env references to it must be declared in `parity:envDifferences`.
+ * - `applicationInsights`: traces and logs go to Application Insights through the environment's managed
+ *   OpenTelemetry agent, which injects `OTEL_EXPORTER_OTLP_ENDPOINT` into every app: the one reference
+ *   to it a service may hold is `OTEL_EXPORTER_OTLP_ENDPOINT: ${service.<name>.url}`.
  * - `azureMonitor`: not deployed; its role (metrics, dashboards) is Azure Monitor's (Log Analytics, workbooks).
  */
 export const azureRealizations = ["postgresFlexible", "managedRedis", "serviceBus", "applicationInsights", "azureMonitor"] as const;
@@ -21,7 +23,26 @@ export const azureApp = z.strictObject({
   ingress: z.enum(["internal", "external"]).default("internal"),
   /** `http` (default; reached as `http://<app>`) or `tcp` (e.g. AMQP; reached as `<app>:<port>`). */
   transport: z.enum(["http", "tcp"]).default("http"),
+  /**
+   * Who may reach an `external` app, by rule name: IPv4 networks (Container Apps IP security
+   * restrictions, allow rules). Required for external ingress; `0.0.0.0/0` opens it to everyone.
+   */
+  allowedSources: z.record(dnsLabel, ipv4Network).default({}),
 });
+
+/**
+ * How apps log in to Azure Managed Redis.
+ * - `accessKey`: the database's access key, kept in Key Vault, is the value of `passwordSecret`
+ *   on Azure, so every variable built from that secret (REDIS_PASSWORD, a REDIS_URL) carries it:
+ *   the env contract is the homelab's, unchanged.
+ * - `entraId`: access keys off; the apps' user-assigned identity gets the database's default access
+ *   policy, and every app that uses Redis also receives AZURE_CLIENT_ID (its client id) for an
+ *   Entra ID token flow. The application needs a Redis client with Entra ID authentication.
+ */
+export const redisAuthentication = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("accessKey"), passwordSecret: secretName }),
+  z.strictObject({ kind: z.literal("entraId") }),
+]);
 
 export const azureSettings = z.strictObject({
   /** Azure region, e.g. westeurope. Also set `azure-native:location` for the provider. */
@@ -66,6 +87,8 @@ export const azureSettings = z.strictObject({
     /** OSSCluster for cluster clients, EnterpriseCluster for single-endpoint clients; defaults from `cluster`. */
     clusteringPolicy: z.enum(["OSSCluster", "EnterpriseCluster"]).optional(),
     evictionPolicy: z.enum(["AllKeysLRU", "VolatileLRU", "NoEviction"]).default("VolatileLRU"),
+    /** How apps log in: `{ kind: accessKey, passwordSecret }` or `{ kind: entraId }`. Required (checked with the config): it decides the application code. */
+    authentication: redisAuthentication.optional(),
   }).optional(),
   /** Container images: `ghcr` (default; pulled with parity:registries' credentials) or `acr` (pulled with the identity). */
   registry: z.discriminatedUnion("kind", [
@@ -80,18 +103,4 @@ export const azureSettings = z.strictObject({
   sharedStorageGb: z.number().int().min(100).default(100),
 });
 
-/**
- * A deliberate difference of a service's variable names on one target, asserted by the parity
- * test. `rename` maps a variable to the name the target uses (its value is the target's
- * equivalent, e.g. Application Insights' connection string for an OTLP endpoint).
- */
-export const envDifference = z.strictObject({
-  target: z.enum(["proxmox", "azure", "docker"]),
-  services: z.array(dnsLabel).min(1),
-  rename: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/), z.string().regex(/^[A-Z_][A-Z0-9_]*$/)).default({}),
-  drop: z.array(z.string().regex(/^[A-Z_][A-Z0-9_]*$/)).default([]),
-  reason: z.string().min(10, { message: "must say why the difference is needed (at least 10 characters)" }),
-});
-
 export type AzureSettings = z.infer<typeof azureSettings>;
-export type EnvDifference = z.infer<typeof envDifference>;

@@ -8,8 +8,8 @@ import { absolutePath, envVarName, ipv4Cidr, port, secretName } from "./primitiv
 const pgIdentifier = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { message: "must be a lowercase PostgreSQL identifier" });
 
 export const postgresService = z.strictObject({
-  /** Major version of Debian's packages; Debian 12 ships 15. */
-  version: z.number().int().min(12).max(17).default(15),
+  /** Major version of Debian's packages: 15, the only one Debian 12 ships (guests are Debian 12). */
+  version: z.number().refine((v) => v === 15, { message: "15: Debian 12 packages PostgreSQL 15 only" }).default(15),
   listenAddresses: z.array(z.string()).default(["localhost"]),
   /** Networks allowed in pg_hba.conf (scram-sha-256), besides local connections. */
   clients: z.array(z.strictObject({ cidr: ipv4Cidr, databases: z.array(pgIdentifier).optional(), roles: z.array(pgIdentifier).optional() })).default([]),

@@ -27,6 +27,12 @@ export const ipv4Cidr = z.string().refine(
   { message: "must be an IPv4 address with a prefix length such as 192.168.1.50/24" },
 );
 
+/** An IPv4 network in CIDR form, each octet 0-255, e.g. 10.40.0.0/16. */
+export function isIpv4Network(s: string): boolean {
+  const [addr, prefix, ...rest] = s.split("/");
+  return rest.length === 0 && addr !== undefined && ipv4Pattern.test(addr) && prefix !== undefined && /^([0-9]|[12][0-9]|3[0-2])$/.test(prefix);
+}
+
 export const port = z.number().int().min(1).max(65535);
 
 export const absolutePath = z.string().regex(/^\/[^\0]*$/, { message: "must be an absolute path" });

@@ -11,10 +11,11 @@ export const envTemplate = z.string();
 export const healthcheck = z.strictObject({
   /** Docker HEALTHCHECK test, e.g. ["CMD", "curl", "-fsS", "http://localhost:8000/health"]. */
   test: z.array(z.string()).min(2),
-  intervalSeconds: z.number().int().min(1).default(30),
-  timeoutSeconds: z.number().int().min(1).default(5),
-  retries: z.number().int().min(1).default(3),
-  startPeriodSeconds: z.number().int().min(0).default(20),
+  /** Timings are at most a day: beyond that they are typos (and overflow Docker's nanoseconds). */
+  intervalSeconds: z.number().int().min(1).max(86400).default(30),
+  timeoutSeconds: z.number().int().min(1).max(86400).default(5),
+  retries: z.number().int().min(1).max(1000).default(3),
+  startPeriodSeconds: z.number().int().min(0).max(86400).default(20),
 });
 
 export const limits = z.strictObject({
@@ -38,12 +39,22 @@ export const volume = z.strictObject({
   path: absolutePath,
 });
 
+/**
+ * A name a container is also reached by on its Docker networks (a network alias): lowercase
+ * letters, digits, '-' and '_' (aliases may hold '_', hostnames may not), e.g. `prod_db`.
+ */
+export const networkAlias = z.string().regex(/^[a-z]([a-z0-9_-]{0,61}[a-z0-9])?$/, {
+  message: "must be a network alias: a-z, 0-9, '-' and '_', starting with a letter, at most 63 characters",
+});
+
 /** Overrides applied when `parity:profile` is `dev` (seed 002: bind-mounted source, reload). */
 export const devOverrides = z.strictObject({
   command: z.array(z.string()).optional(),
   /** Bind the source tree into the container so edits reload without a rebuild. */
   sourceMount: z.strictObject({ hostPath: z.string().min(1), containerPath: absolutePath }).optional(),
   env: z.record(envVarName, z.string()).default({}),
+  /** Network aliases in the dev profile, instead of the service's `aliases` (e.g. `dev_db` for `prod_db`). */
+  aliases: z.array(networkAlias).optional(),
 });
 
 /** Fields every container (singleton or worker) has. */
@@ -98,6 +109,12 @@ export const service = z.strictObject({
   host: dnsLabel,
   /** DNS label under `parity:domain` for this service; cross-host references use it. */
   dnsName: dnsLabel.optional(),
+  /**
+   * Further names it is reached by on its Docker networks, for applications that expect them
+   * (e.g. `prod_db`); the first is what `${service.X.host}` gives containers on the same
+   * host. Default none: reached by `name`. Docker targets only (proxmox, docker).
+   */
+  aliases: z.array(networkAlias).default([]),
   /** Ports it listens on; the first is what `${service.X.port}` and `.url` refer to. */
   ports: z.array(publishedPort).default([]),
   /** Named volumes (protected when `stateful`). */

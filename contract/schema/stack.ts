@@ -3,7 +3,7 @@ import { dnsLabel, dnsName, secretName } from "./primitives";
 import { lxcHost, proxmoxSettings, sharedStorage } from "./proxmox";
 import { flow, service, workerPool } from "./services";
 import { hostServices } from "./hostServices";
-import { azureSettings, envDifference } from "./azure";
+import { azureSettings } from "./azure";
 
 export const targets = ["proxmox", "azure", "docker"] as const;
 
@@ -56,8 +56,6 @@ export const stackConfig = z.strictObject({
   }).optional(),
   /** Settings of the `azure` target: region, names, network, managed realizations (see contract/schema/azure.ts). */
   azure: azureSettings.optional(),
-  /** Deliberate differences of env variable names on one target; the parity test asserts exactly these. */
-  envDifferences: z.array(envDifference).default([]),
 });
 
 export type StackConfig = z.infer<typeof stackConfig>;

@@ -75,6 +75,18 @@ describe("LifeBuddy isolation on a real Docker engine", () => {
     }
   });
 
+  it("connects declared flows by the names the application expects (network aliases such as prod_db), and no other pair by them", () => {
+    const aliased = model.containers.filter((c) => c.aliases.length);
+    expect(aliased.map((c) => [c.name, c.aliases])).toEqual([["db", ["prod_db"]]]);
+    for (const c of aliased)
+      for (const alias of c.aliases)
+        for (const from of names.filter((n) => n !== c.name)) {
+          const declared = flows.includes(`${from}->${c.name}`);
+          const connects = dockerStatus(["exec", from, "parity-standin", "probe", alias, String(portsOf(c.name)[0]), "1"]) === 0;
+          expect({ from, to: alias, connects }).toEqual({ from, to: alias, connects: declared });
+        }
+  });
+
   it("blocks every pair without a flow, by name and by every address the target has", () => {
     const matrix = pairs.map(([a, b]) => {
       const declared = flows.includes(`${a}->${b}`);
@@ -99,7 +111,7 @@ describe("LifeBuddy isolation on a real Docker engine", () => {
     try {
       for (let i = 0; i < 50 && dockerStatus(["exec", cname("app"), "parity-standin", "probe", OUTSIDE_ADDRESS, String(OUTSIDE_PORT), "1"]) !== 0; i++) await new Promise((r) => setTimeout(r, 200));
       const out = Object.fromEntries(names.map((c) => [c, dockerStatus(["exec", cname(c), "parity-standin", "probe", OUTSIDE_ADDRESS, String(OUTSIDE_PORT), "1"]) === 0]));
-      expect(out).toEqual({ db: false, ollama: true, "message-broker": false, app: true, engine: false });
+      expect(out).toEqual({ db: false, ollama: true, "message-broker": false, app: true, "cognitive-engine": false });
     } finally {
       stopOutsideHost(listener);
     }
@@ -109,7 +121,7 @@ describe("LifeBuddy isolation on a real Docker engine", () => {
     const server = net.createServer((sock) => sock.end());
     await new Promise<void>((r) => server.listen(18765, "0.0.0.0", () => r()));
     try {
-      const gw = docker(["network", "inspect", "--format", "{{range .IPAM.Config}}{{.Gateway}}{{end}}", "parity-lifebuddy--db--engine"]).trim();
+      const gw = docker(["network", "inspect", "--format", "{{range .IPAM.Config}}{{.Gateway}}{{end}}", "parity-lifebuddy--cognitive-engine--db"]).trim();
       const reachable = dockerStatus(["exec", cname("db"), "parity-standin", "probe", gw, "18765", "1"]) === 0;
       console.log(`db -> a listener on the Docker host's own bridge address ${gw}: ${reachable ? "reachable" : "blocked"}`);
     } finally {
@@ -120,7 +132,7 @@ describe("LifeBuddy isolation on a real Docker engine", () => {
   it("lets the rollout proxy reach the service it fronts and nothing else", () => {
     const proxy = model.proxies[0]!.name;
     const out = Object.fromEntries(names.map((c) => [c, portsOf(c).some((p) => reaches(proxy, c, p))]));
-    expect(out).toEqual({ db: false, ollama: false, "message-broker": false, app: true, engine: false });
+    expect(out).toEqual({ db: false, ollama: false, "message-broker": false, app: true, "cognitive-engine": false });
   });
 
   it("keeps secrets out of labels and image layers", () => {
@@ -135,6 +147,6 @@ describe("LifeBuddy isolation on a real Docker engine", () => {
       for (const s of secretValues) expect({ ref, leaks: layers.includes(s) }).toEqual({ ref, leaks: false });
     }
     // The env does carry them (seed 003 accepts that `docker inspect` needs root to read it).
-    expect(docker(["inspect", "--format", "{{json .Config.Env}}", cname("engine")])).toContain("mock-secrets-jwtSecretKey-value");
+    expect(docker(["inspect", "--format", "{{json .Config.Env}}", cname("cognitive-engine")])).toContain("mock-secrets-jwtSecretKey-value");
   });
 });

@@ -48,7 +48,7 @@ describe("bad input: every problem named with key path, what is wrong and what i
     raw["hosts"][1]["cores"] = "four";
     raw["proxmox"]["insecure"] = "yes";
     expectProblem(raw, "parity:hosts[1].cores", /wrong type: got string "four"/, /a number/);
-    expectProblem(raw, "parity:proxmox.insecure", /wrong type/, /a boolean/);
+    expectProblem(raw, "parity:proxmox.insecure", /wrong type/, /true or false/);
   });
 
   it("unknown keys with a did-you-mean, and still runs the cross-checks", () => {
@@ -95,12 +95,12 @@ describe("bad input: every problem named with key path, what is wrong and what i
     raw["hosts"][0]["cores"] = 6;
     raw["hosts"][2]["memoryMb"] = 9000;
     expectProblem(raw, "parity:hosts[0].cores", /6 cores exceed node 'pve-a' \(4 cores\)/, /at most 4/);
-    expectProblem(raw, "parity:hosts[2].memoryMb", /guests on node 'pve-c' would need 9000 MiB, the node has 8192 MiB/);
+    expectProblem(raw, "parity:proxmox.nodes[2].memoryMb", /guests on node 'pve-c' would need 9000 MiB \(workers-c 9000\), the node has 8192 MiB/);
   });
 
   it("container memory over the guest's memory", () => {
     raw["workers"][1]["replicas"] = 6; // 3 training replicas x 3072 MiB land on workers-c (6144 MiB)
-    expectProblem(raw, "parity:workers[1].limits.memoryMb", /on host 'workers-c' to \d+ MiB, the guest has 6144 MiB/);
+    expectProblem(raw, "parity:hosts[2].memoryMb", /limits on host 'workers-c' add up to 9216 MiB \(training-worker 9216\), the guest has 6144 MiB/);
   });
 
   it("worker replicas below 0 or over the maximum", () => {

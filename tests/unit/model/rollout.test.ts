@@ -45,7 +45,7 @@ describe("proxies from the model", () => {
     ]);
     expect(model.networks.filter((n) => n.members.includes("parity-proxy")).map((n) => [n.name, n.members])).toEqual([["parity-lifebuddy--app--edge", ["app", "parity-proxy"]]]);
     // Env values do not move: the app's own URL is still its name and port.
-    expect(model.containers.find((c) => c.name === "engine")!.rollout.strategy).toBe("overlap");
+    expect(model.containers.find((c) => c.name === "cognitive-engine")!.rollout.strategy).toBe("overlap");
     expect(model.containers.find((c) => c.name === "db")!.rollout.strategy).toBe("recreate");
   });
 

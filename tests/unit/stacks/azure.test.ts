@@ -20,9 +20,9 @@ describe("azure under mocks: KTRDR production", () => {
       identity: count("azure-native:managedidentity:UserAssignedIdentity"), vault: count("azure-native:keyvault:Vault"), secrets: count("azure-native:keyvault:Secret"), roles: count(ROLE),
       pg: count("azure-native:dbforpostgresql:Server"), pgDbs: count("azure-native:dbforpostgresql:Database"), dnsZones: count("azure-native:privatedns:PrivateZone"),
       account: count("azure-native:storage:StorageAccount"), shares: count("azure-native:storage:FileShare"), envStorage: count("azure-native:app:ManagedEnvironmentsStorage"), apps: count(APP),
-    }).toEqual({ rg: 1, logs: 1, insights: 1, vnet: 1, subnets: 3, env: 1, identity: 1, vault: 1, secrets: 5, roles: 1, pg: 1, pgDbs: 1, dnsZones: 1, account: 1, shares: 1, envStorage: 1, apps: 3 });
+    }).toEqual({ rg: 1, logs: 1, insights: 1, vnet: 1, subnets: 3, env: 1, identity: 1, vault: 1, secrets: 4, roles: 1, pg: 1, pgDbs: 1, dnsZones: 1, account: 1, shares: 1, envStorage: 1, apps: 3 });
     expect(azure.byType(APP).map((r) => r.inputs["containerAppName"]).sort()).toEqual(["ktrdr-azure-backend", "ktrdr-azure-backtest-worker-1", "ktrdr-azure-training-worker-1"]);
-    expect(azure.resources).toHaveLength(39);
+    expect(azure.resources).toHaveLength(38);
   });
 
   it("runs the backend as an internal Container App on 8000 with Key Vault references only", () => {
@@ -31,7 +31,7 @@ describe("azure under mocks: KTRDR production", () => {
       activeRevisionsMode: "Single",
       ingress: { allowInsecure: true, external: false, targetPort: 8000, transport: "auto" },
       registries: [{ passwordSecretRef: "ghcr-token", server: "ghcr.io", username: "ktrdr-deploy" }],
-      secrets: [kvRef("app-insights-connection-string"), kvRef("backend-database-url"), kvRef("db-password"), kvRef("ghcr-token")],
+      secrets: [kvRef("backend-database-url"), kvRef("db-password"), kvRef("ghcr-token")],
     });
     expect(backend["identity"]).toEqual({ type: "UserAssigned", userAssignedIdentities: [IDENTITY] });
     expect(backend["template"]).toEqual({
@@ -39,8 +39,8 @@ describe("azure under mocks: KTRDR production", () => {
         name: "backend",
         image: "ghcr.io/ktrdr/ktrdr-backend:5e1c2a9",
         args: ["uvicorn", "ktrdr.api.main:app", "--host", "0.0.0.0", "--port", "8000"],
+        // OTEL_EXPORTER_OTLP_ENDPOINT is absent on purpose: the environment's agent injects it.
         env: [
-          { name: "APPLICATIONINSIGHTS_CONNECTION_STRING", secretRef: "app-insights-connection-string" },
           { name: "DATABASE_URL", secretRef: "backend-database-url" },
           { name: "DB_HOST", value: "ktrdr-azure-pg.postgres.database.azure.com" },
           { name: "DB_NAME", value: "ktrdr" },
@@ -139,10 +139,12 @@ describe("azure under mocks: KTRDR production", () => {
     expect(subnet("network-apps")["serviceEndpoints"]).toEqual([{ service: "Microsoft.Storage" }]);
     expect(subnet("network-postgres")["delegations"]).toEqual([{ name: "flexible-server", serviceName: "Microsoft.DBforPostgreSQL/flexibleServers" }]);
     expect(azure.one("azure-native:app:ManagedEnvironment", "apps-environment").inputs).toEqual({
+      appInsightsConfiguration: { connectionString: "[secret]" },
       appLogsConfiguration: { destination: "log-analytics", logAnalyticsConfiguration: { customerId: "observability-logs-customer-id", sharedKey: "[secret]" } },
       environmentName: "ktrdr-azure-env",
       location: "westeurope",
       resourceGroupName: "ktrdr-azure-rg",
+      openTelemetryConfiguration: { logsConfiguration: { destinations: ["appInsights"] }, tracesConfiguration: { destinations: ["appInsights"] } },
       vnetConfiguration: { infrastructureSubnetId: `${SUB}/network/network-apps`, internal: true },
       workloadProfiles: [{ name: "Consumption", workloadProfileType: "Consumption" }],
       zoneRedundant: false,
@@ -153,7 +155,7 @@ describe("azure under mocks: KTRDR production", () => {
     const vault = azure.one("azure-native:keyvault:Vault", "vault-vault");
     expect(vault.protect).toBe(true);
     expect(vault.inputs["properties"]).toMatchObject({ enableRbacAuthorization: true, enablePurgeProtection: true, enableSoftDelete: true, sku: { family: "A", name: "standard" } });
-    expect(azure.byType("azure-native:keyvault:Secret").map((s) => s.inputs["secretName"]).sort()).toEqual(["app-insights-connection-string", "backend-database-url", "db-password", "ghcr-token", "grafana-admin-password"]);
+    expect(azure.byType("azure-native:keyvault:Secret").map((s) => s.inputs["secretName"]).sort()).toEqual(["backend-database-url", "db-password", "ghcr-token", "grafana-admin-password"]);
   });
 
   it("mounts /mnt/shared from a protected premium NFS share with secure transfer off", () => {
@@ -181,13 +183,22 @@ describe("azure under mocks: KTRDR production", () => {
     });
   });
 
-  it("sends logs to Log Analytics and traces to workspace-based Application Insights", () => {
+  it("sends logs to Log Analytics and traces, through the environment's OpenTelemetry agent, to workspace-based Application Insights", () => {
     expect(azure.one("azure-native:operationalinsights:Workspace", "observability-logs").inputs).toEqual({
       location: "westeurope", resourceGroupName: "ktrdr-azure-rg", retentionInDays: 30, sku: { name: "PerGB2018" }, workspaceName: "ktrdr-azure-logs",
     });
     expect(azure.one("azure-native:applicationinsights:Component", "observability-insights").inputs).toMatchObject({
-      kind: "web", applicationType: "web", ingestionMode: "LogAnalytics", resourceName: "ktrdr-azure-ai", workspaceResourceId: `${SUB}/operationalinsights/observability-logs`,
+      kind: "web", applicationType: "web", ingestionMode: "LogAnalytics", resourceName: "ktrdr-azure-ai", workspaceResourceId: `${SUB}/operationalinsights/observability-logs`, disableLocalAuth: false,
     });
+    // The agent's destination is this component: the environment carries its connection string.
+    const env = azure.one("azure-native:app:ManagedEnvironment", "apps-environment");
+    expect((env.rawInputs["appInsightsConfiguration"] as { connectionString: string }).connectionString).toBe("InstrumentationKey=mock-ktrdr-azure-ai;IngestionEndpoint=https://westeurope.in.applicationinsights.azure.com/");
+    // No app sets the agent's variable (that would override the endpoint it injects).
+    for (const app of azure.byType(APP)) {
+      const names = (app.inputs["template"] as { containers: { env: { name: string }[] }[] }).containers[0]!.env.map((e) => e.name);
+      expect(names).not.toContain("OTEL_EXPORTER_OTLP_ENDPOINT");
+      expect(names).not.toContain("APPLICATIONINSIGHTS_CONNECTION_STRING");
+    }
   });
 });
 

@@ -4,22 +4,31 @@ import { azureNames, nameProblem } from "../../../model/azureNames";
 import { buildModel } from "../../../model/build";
 import { planStack } from "../../helpers/planStack";
 import { rawStackConfig } from "../../helpers/stackConfig";
+import { policies } from "../../../policy/policies";
+import { fromRecorded, runPack } from "../policy/harness";
 
 type Values = Record<string, unknown>;
 const SUB = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/ktrdr-azure-rg/providers";
 
-/** KTRDR production plus a Redis and a RabbitMQ service, as another stack on the azure target would declare them. */
-function withBrokerAndCache(v: Values, broker: "containerApp" | "serviceBus") {
+/**
+ * KTRDR production plus a Redis and a RabbitMQ service, as another stack on the azure target
+ * would declare them; the backend uses Redis with the homelab's variables.
+ */
+function withBrokerAndCache(v: Values, broker: "containerApp" | "serviceBus", redisAuth: Values = { kind: "entraId" }) {
   v["parity:images"] = { ...(v["parity:images"] as Values), redis: "redis:7.4.1-bookworm", rabbitmq: "rabbitmq:3.13.7-management" };
   v["parity:services"] = [
     ...(v["parity:services"] as Values[]),
     { name: "redis", host: "core", image: "redis", ports: [{ container: 6379 }], limits: { memoryMb: 512, cpus: 0.5 } },
     { name: "rabbitmq", host: "core", image: "rabbitmq", ports: [{ container: 5672 }], volumes: [{ name: "data", path: "/var/lib/rabbitmq" }], stateful: true, limits: { memoryMb: 1024, cpus: 0.5 } },
   ];
+  const backend = (v["parity:services"] as Values[]).find((s) => s["name"] === "backend")!;
+  backend["env"] = { ...(backend["env"] as Values), REDIS_HOST: "${service.redis.host}", REDIS_PORT: "${service.redis.port}", REDIS_PASSWORD: "${secret.redisPassword}" };
+  v["parity:secrets"] = { ...(v["parity:secrets"] as Values), redisPassword: { generate: { length: 32 } } };
+  v["parity:flows"] = [...(v["parity:flows"] as Values[]), { from: "backend", to: "redis", port: 6379 }];
   const az = v["parity:azure"] as Values;
   az["realize"] = { ...(az["realize"] as Values), redis: "managedRedis", ...(broker === "serviceBus" ? { rabbitmq: "serviceBus" } : {}) };
   if (broker === "containerApp") az["apps"] = { ...(az["apps"] as Values), rabbitmq: { transport: "tcp" } };
-  az["redis"] = { sku: "Balanced_B1", cluster: true };
+  az["redis"] = { sku: "Balanced_B1", cluster: true, authentication: redisAuth };
   (az["postgres"] as Values)["extensions"] = ["VECTOR", "PG_TRGM"];
 }
 
@@ -32,11 +41,19 @@ describe("azure managed realizations under mocks", () => {
     expect(p.one("azure-native:redisenterprise:Database", "redis-database").inputs).toMatchObject({
       clusterName: "ktrdr-azure-redis", databaseName: "default", clientProtocol: "Encrypted", port: 10000, clusteringPolicy: "OSSCluster", accessKeysAuthentication: "Disabled",
     });
-    // Access keys are off: the apps' identity gets the database's default access policy.
+    // Entra ID: access keys are off, the apps' identity gets the database's default access policy...
     expect(p.one("azure-native:redisenterprise:AccessPolicyAssignment", "redis-apps-access").inputs).toEqual({
       resourceGroupName: "ktrdr-azure-rg", clusterName: "ktrdr-azure-redis", databaseName: "default",
       accessPolicyAssignmentName: "parity-apps", accessPolicyName: "default", user: { objectId: "vault-identity-principal" },
     });
+    // ...and the app that uses Redis (and only it) gets that identity's client id for the token flow.
+    const appEnv = (name: string) => Object.fromEntries(((p.one("azure-native:app:ContainerApp", name).inputs["template"] as { containers: { env: { name: string; value?: string; secretRef?: string }[] }[] }).containers[0]!.env).map((e) => [e.name, e.value ?? `secretRef:${e.secretRef}`]));
+    expect(appEnv("backend-app")).toMatchObject({ AZURE_CLIENT_ID: "vault-identity-client", REDIS_HOST: "ktrdr-azure-redis.westeurope.redis.azure.net", REDIS_PORT: "10000" });
+    expect(p.plan.env["backend"]!["AZURE_CLIENT_ID"]).toBe("<client id of the apps' managed identity>");
+    for (const other of ["backtest-worker-1-app", "rabbitmq-app"]) expect(appEnv(other)).not.toHaveProperty("AZURE_CLIENT_ID");
+    // The one name Azure adds to the declared env, and only for Entra ID: the identity's client id.
+    const declared = Object.keys((rawStackConfig("azure")["services"] as { name: string; env: Values }[]).find((s) => s.name === "backend")!.env);
+    expect(Object.keys(p.plan.env["backend"]!).sort()).toEqual([...declared, "REDIS_HOST", "REDIS_PASSWORD", "REDIS_PORT", "AZURE_CLIENT_ID"].sort());
     expect(p.one("azure-native:network:PrivateEndpoint", "redis-endpoint").inputs).toMatchObject({
       subnet: { id: `${SUB}/network/network-private-endpoints` },
       privateLinkServiceConnections: [{ name: "ktrdr-azure-redis", groupIds: ["redisEnterprise"], privateLinkServiceId: `${SUB}/redisenterprise/redis-cluster` }],
@@ -57,13 +74,41 @@ describe("azure managed realizations under mocks", () => {
     expect(p.plan.env["rabbitmq"]).toEqual({});
   });
 
-  it("realizes RabbitMQ as a Service Bus namespace only when opted in, granting the identity data access first", async () => {
-    const p = await planStack("azure", (v) => withBrokerAndCache(v, "serviceBus"));
+  // One plan for three opt-ins: Service Bus, access-key Redis, an external app.
+  it("realizes RabbitMQ as a Service Bus namespace only when opted in; access-key Redis keeps the env contract as is; external ingress admits the declared sources only", async () => {
+    const p = await planStack("azure", (v) => {
+      withBrokerAndCache(v, "serviceBus", { kind: "accessKey", passwordSecret: "redisPassword" });
+      // An app a flow reaches from outside: external ingress, the declared sources only.
+      (v["parity:azure"] as Values)["apps"] = { ...((v["parity:azure"] as Values)["apps"] as Values), backend: { ingress: "external", allowedSources: { office: "203.0.113.0/24", vpn: "198.51.100.7/32" } } };
+    });
     expect(p.one("azure-native:servicebus:Namespace", "broker-namespace").inputs).toMatchObject({ namespaceName: "ktrdr-azure-bus", sku: { name: "Standard", tier: "Standard" }, disableLocalAuth: true, minimumTlsVersion: "1.2" });
     expect(p.byType("azure-native:app:ContainerApp").map((a) => a.name)).not.toContain("rabbitmq-app");
     const role = p.one("azure-native:authorization:RoleAssignment", "vault-bus-data-owner");
     expect(role.inputs["roleDefinitionId"]).toMatch(/090c5cfd-751d-490a-894a-3ce6f1109419$/);
     for (const app of p.byType("azure-native:app:ContainerApp")) expect(app.dependencies).toContain(role.urn);
+    // Access-key Redis: the database's key from Key Vault is the Redis password secret.
+    expect(p.one("azure-native:redisenterprise:Database", "redis-database").inputs["accessKeysAuthentication"]).toBe("Enabled");
+    expect(p.byType("azure-native:redisenterprise:AccessPolicyAssignment")).toEqual([]);
+    // No generated password for it on Azure: the vault holds the database's key under its name.
+    expect(p.byType("random:index/randomPassword:RandomPassword").map((r) => r.name)).not.toContain("secrets-redisPassword");
+    const key = p.one("azure-native:keyvault:Secret", "vault-redis-password");
+    expect(key.inputs["properties"]).toEqual({ value: "[secret]" });
+    expect((key.rawInputs["properties"] as { value: string }).value).toBe("mock-ktrdr-azure-redis-primary-key");
+    const backend = p.one("azure-native:app:ContainerApp", "backend-app").inputs as { configuration: { ingress: Values }; template: { containers: { env: Values[] }[] } };
+    expect(backend.template.containers[0]!.env).toEqual(expect.arrayContaining([{ name: "REDIS_PASSWORD", secretRef: "redis-password" }]));
+    expect(Object.keys(p.plan.env["backend"]!)).not.toContain("AZURE_CLIENT_ID");
+    expect(backend.configuration.ingress).toEqual({
+      external: true, transport: "auto", targetPort: 8000, allowInsecure: false,
+      ipSecurityRestrictions: [
+        { name: "office", ipAddressRange: "203.0.113.0/24", action: "Allow", description: "parity:azure.apps allowedSources.office" },
+        { name: "vpn", ipAddressRange: "198.51.100.7/32", action: "Allow", description: "parity:azure.apps allowedSources.vpn" },
+      ],
+    });
+    // An external app needs the environment's public load balancer; the workers stay internal.
+    expect((p.one("azure-native:app:ManagedEnvironment", "apps-environment").inputs["vnetConfiguration"] as Values)["internal"]).toBe(false);
+    expect((p.one("azure-native:app:ContainerApp", "backtest-worker-1-app").inputs["configuration"] as { ingress: Values }).ingress).toEqual({ allowInsecure: true, external: false, targetPort: 5003, transport: "auto" });
+    // The policy pack (ingress rules among them) finds nothing in this plan.
+    expect(await runPack(policies, fromRecorded(p.resources))).toEqual([]);
   });
 
   it("pulls from ACR with the identity, AcrPull granted before the apps", async () => {
@@ -104,9 +149,11 @@ describe("azure names and contract", () => {
     const az = raw["azure"] as Values;
     az["registry"] = { kind: "acr", name: "ktrdr-prod" };
     az["network"] = { vnetCidr: "10.40.0.0/16", appsSubnet: "10.40.0.0/28", postgresSubnet: "10.41.0.0/28", privateEndpointsSubnet: "10.40.0.0/27" };
-    az["redis"] = { cluster: false, clusteringPolicy: "OSSCluster" };
-    delete (raw["envDifferences"] as Values[])[0];
-    raw["envDifferences"] = [];
+    az["redis"] = { cluster: false, clusteringPolicy: "OSSCluster", authentication: { kind: "accessKey", passwordSecret: "redisPass" } };
+    az["apps"] = { backend: { ingress: "external" }, "backtest-worker": { allowedSources: { office: "203.0.113.0/24" } } };
+    const services = raw["services"] as { name: string; env: Values }[];
+    services.find((s) => s.name === "backend")!.env["OTEL_TRACES_ENDPOINT"] = "${service.jaeger.url}/v1/traces";
+    services.find((s) => s.name === "backend")!.env["METRICS_URL"] = "${service.prometheus.url}";
     raw["docker"] = { host: "unix:///var/run/docker.sock" };
     let err: ContractError | undefined;
     try { validateStackConfig(raw, "azure"); } catch (e) { err = e as ContractError; }
@@ -118,8 +165,26 @@ describe("azure names and contract", () => {
       "parity:azure.network.appsSubnet: 10.40.0.0/28 overlaps privateEndpointsSubnet 10.40.0.0/27",
       "parity:azure.network.postgresSubnet: 10.41.0.0/28 is outside the VNet 10.40.0.0/16",
       "parity:azure.registry.name: derives the container registry name 'ktrdr-prod', which has characters or a shape the rule refuses",
-      "parity:services[1].env.OTEL_EXPORTER_OTLP_ENDPOINT: references 'jaeger', realized as applicationInsights, which has no address on Azure",
+      "parity:azure.redis.authentication.passwordSecret: names unknown secret 'redisPass'",
+      "parity:azure.apps.backend.allowedSources: is empty, but 'backend' has external ingress",
+      "parity:azure.apps.backtest-worker.allowedSources: is set, but 'backtest-worker' has internal ingress, which nothing outside the environment reaches",
+      "parity:services[1].env.OTEL_TRACES_ENDPOINT: references 'jaeger', realized as applicationInsights, which has no address on Azure",
+      "parity:services[1].env.METRICS_URL: references 'prometheus', realized as azureMonitor, which has no address on Azure",
       "parity:docker: is only used by target 'docker', this stack's target is 'azure'",
     ]));
+    // The agent's own variable, as the traces service's URL, is what the contract admits.
+    expect(paths.filter((p) => p.includes("OTEL_EXPORTER_OTLP_ENDPOINT"))).toEqual([]);
+  });
+
+  it("refuses AZURE_CLIENT_ID declared by an app that Parity gives the identity's client id (Entra ID Redis)", () => {
+    const raw = rawStackConfig("azure");
+    const v: Values = Object.fromEntries(Object.entries(raw).map(([k, x]) => [`parity:${k}`, x]));
+    withBrokerAndCache(v, "containerApp");
+    const cfg = Object.fromEntries(Object.entries(v).map(([k, x]) => [k.replace(/^parity:/, ""), x]));
+    (cfg["services"] as { name: string; env: Values }[]).find((s) => s.name === "backend")!.env["AZURE_CLIENT_ID"] = "00000000-0000-0000-0000-000000000000";
+    expect(() => validateStackConfig(cfg, "azure")).toThrow("parity:services[1].env.AZURE_CLIENT_ID: is declared, but with Entra ID Redis authentication Parity sets it to the apps' identity on Azure");
+    // No silent default for how apps log in: it decides the application code.
+    delete ((cfg["azure"] as Values)["redis"] as Values)["authentication"];
+    expect(() => validateStackConfig(cfg, "azure")).toThrow("parity:azure.redis.authentication: missing: how the apps log in to Azure Managed Redis");
   });
 });

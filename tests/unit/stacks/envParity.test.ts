@@ -5,8 +5,8 @@ type Env = Record<string, Record<string, string>>;
 const names = (env: Env) => Object.fromEntries(Object.entries(env).map(([svc, vars]) => [svc, Object.keys(vars).sort()]));
 
 /**
- * The environment contract: every service receives the same variable names on every target.
- * A deliberate difference is declared in the stack (`parity:envDifferences`) and asserted here.
+ * The environment contract: every service receives the same variable names on every target,
+ * with no declared exception. Services realized by a managed service on Azure have no container.
  */
 describe("env parity across targets", () => {
   it("gives every KTRDR service the same variable names in the homelab (proxmox) and locally (docker, dev)", async () => {
@@ -19,28 +19,20 @@ describe("env parity across targets", () => {
     expect(local.plan.env["backtest-worker-1"]!["KTRDR_API_URL"]).toBe("http://backend:8000");
   });
 
-  it("gives every KTRDR service the homelab's variable names on Azure, except exactly the declared differences", async () => {
+  it("gives every KTRDR service exactly the homelab's variable names on Azure", async () => {
     const homelab = await planStack("homelab");
     const azure = await planStack("azure");
-    const cfg = rawStackConfig("azure");
-    const realized = cfg["azure"] as { realize: Record<string, string> };
-    const diffs = cfg["envDifferences"] as { target: string; services: string[]; rename: Record<string, string>; drop?: string[] }[];
+    const realized = (rawStackConfig("azure")["azure"] as { realize: Record<string, string> }).realize;
     // Services realized by a managed service have no container, hence no env: declared in parity:azure.realize.
-    expect(Object.keys(realized.realize).sort()).toEqual(["db", "grafana", "jaeger", "prometheus"]);
-    const expected: Record<string, string[]> = {};
-    for (const [svc, vars] of Object.entries(names(homelab.plan.env))) {
-      if (realized.realize[svc]) continue;
-      const pool = svc.replace(/-\d+$/, "");
-      const mine = diffs.filter((d) => d.target === "azure" && (d.services.includes(svc) || d.services.includes(pool)));
-      expected[svc] = vars
-        .filter((v) => !mine.some((d) => d.drop?.includes(v)))
-        .map((v) => mine.map((d) => d.rename[v]).find((x) => x !== undefined) ?? v)
-        .sort();
-    }
+    expect(Object.keys(realized).sort()).toEqual(["db", "grafana", "jaeger", "prometheus"]);
+    const expected = Object.fromEntries(Object.entries(names(homelab.plan.env)).filter(([svc]) => !realized[svc]));
     expect(names(azure.plan.env)).toEqual(expected);
-    // The one declared difference, and what stays identical around it.
-    expect(diffs).toEqual([expect.objectContaining({ target: "azure", services: ["backend", "backtest-worker", "training-worker"], rename: { OTEL_EXPORTER_OTLP_ENDPOINT: "APPLICATIONINSIGHTS_CONNECTION_STRING" } })]);
-    expect(azure.plan.env["backend"]!["APPLICATIONINSIGHTS_CONNECTION_STRING"]).toBe("[secret]");
+    expect(Object.keys(expected).sort()).toEqual(["backend", "backtest-worker-1", "training-worker-1"]);
+    // Same names, Azure's values: the agent's OTLP endpoint is the platform's, the rest derived.
+    expect(homelab.plan.env["backend"]!["OTEL_EXPORTER_OTLP_ENDPOINT"]).toBe("http://jaeger:4317");
+    expect(homelab.plan.env["backtest-worker-1"]!["OTEL_EXPORTER_OTLP_ENDPOINT"]).toBe("http://core.ktrdr.home.mynerd.place:4317");
+    for (const svc of ["backend", "backtest-worker-1", "training-worker-1"])
+      expect(azure.plan.env[svc]!["OTEL_EXPORTER_OTLP_ENDPOINT"]).toBe("<injected by the Container Apps OpenTelemetry agent>");
     expect(azure.plan.env["backtest-worker-1"]!["KTRDR_API_URL"]).toBe("http://ktrdr-azure-backend");
     expect(azure.plan.env["backtest-worker-1"]!["WORKER_PUBLIC_BASE_URL"]).toBe("http://ktrdr-azure-backtest-worker-1");
     expect(azure.plan.env["backend"]!["DB_HOST"]).toBe("ktrdr-azure-pg.postgres.database.azure.com");

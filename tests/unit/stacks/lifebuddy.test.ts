@@ -15,15 +15,15 @@ const networksOf = (name: string) =>
 
 describe("lifebuddy under mocks (docker target)", () => {
   it("puts each container only on the networks its flows need: the app never shares one with the db or the LLM", () => {
-    expect(networksOf("app")).toEqual(["app--edge", "app--engine", "app--message-broker"]);
-    expect(networksOf("engine")).toEqual(["app--engine", "db--engine", "engine--message-broker", "engine--ollama"]);
-    expect(networksOf("db")).toEqual(["db--engine"]);
-    expect(networksOf("ollama")).toEqual(["engine--ollama", "ollama--edge"]);
-    expect(networksOf("message-broker")).toEqual(["app--message-broker", "engine--message-broker"]);
+    expect(networksOf("app")).toEqual(["app--cognitive-engine", "app--edge", "app--message-broker"]);
+    expect(networksOf("cognitive-engine")).toEqual(["app--cognitive-engine", "cognitive-engine--db", "cognitive-engine--message-broker", "cognitive-engine--ollama"]);
+    expect(networksOf("db")).toEqual(["cognitive-engine--db"]);
+    expect(networksOf("ollama")).toEqual(["cognitive-engine--ollama", "ollama--edge"]);
+    expect(networksOf("message-broker")).toEqual(["app--message-broker", "cognitive-engine--message-broker"]);
     const internal = lb.byType("docker:index/network:Network").map((n) => [String(n.inputs["name"]).replace("parity-lifebuddy--", ""), n.inputs["internal"]]);
     expect(internal).toEqual([
-      ["app--edge", false], ["app--engine", true], ["app--message-broker", true], ["db--engine", true],
-      ["engine--message-broker", true], ["engine--ollama", true], ["ollama--edge", false],
+      ["app--cognitive-engine", true], ["app--edge", false], ["app--message-broker", true], ["cognitive-engine--db", true],
+      ["cognitive-engine--message-broker", true], ["cognitive-engine--ollama", true], ["ollama--edge", false],
     ]);
   });
 
@@ -41,7 +41,7 @@ describe("lifebuddy under mocks (docker target)", () => {
       user: "1000:1000", readOnly: true, memory: 1024, cpus: "1", restart: "unless-stopped",
       tmpfs: { "/tmp": "rw,noexec,nosuid,size=64m" },
     });
-    expect(lb.one(CONTAINER, "engine-container").rawInputs["command"]).toEqual(["gunicorn", "engine.main:app", "--workers", "4", "--worker-class", "uvicorn.workers.UvicornWorker", "--bind", "0.0.0.0:8001"]);
+    expect(lb.one(CONTAINER, "cognitive-engine-container").rawInputs["command"]).toEqual(["gunicorn", "engine.main:app", "--workers", "4", "--worker-class", "uvicorn.workers.UvicornWorker", "--bind", "0.0.0.0:8001"]);
   });
 
   it("creates the three database roles at first start from env passwords, never from the script text", () => {
@@ -58,18 +58,25 @@ describe("lifebuddy under mocks (docker target)", () => {
   });
 
   it("gives the engine every variable the seed requires, secrets marked secret", () => {
-    expect(Object.keys(lb.plan.env["engine"]!).sort()).toEqual([
+    expect(Object.keys(lb.plan.env["cognitive-engine"]!).sort()).toEqual([
       "APP_SECRET_KEY", "ENVIRONMENT", "JWT_ALGORITHM", "JWT_SECRET_KEY", "LOG_LEVEL", "OLLAMA_HOST", "OLLAMA_MODEL",
       "POSTGRES_DB", "POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_USER_FULL_PASS", "POSTGRES_USER_RLS_PASS", "REDIS_HOST", "REDIS_PORT",
     ]);
-    expect(lb.plan.env["engine"]).toMatchObject({ JWT_SECRET_KEY: "[secret]", JWT_ALGORITHM: "HS256", POSTGRES_USER_RLS_PASS: "[secret]", OLLAMA_HOST: "ollama", REDIS_HOST: "message-broker" });
+    expect(lb.plan.env["cognitive-engine"]).toMatchObject({ JWT_SECRET_KEY: "[secret]", JWT_ALGORITHM: "HS256", POSTGRES_USER_RLS_PASS: "[secret]", OLLAMA_HOST: "ollama", REDIS_HOST: "message-broker" });
+  });
+
+  it("answers to the seed's names: the engine is cognitive-engine, and reaches the database as prod_db (a network alias)", () => {
+    const db = lb.one(CONTAINER, "db-container").rawInputs["networksAdvanced"] as { name: string; aliases: string[] }[];
+    expect(db.map((n) => n.aliases)).toEqual([["db", "prod_db"]]);
+    expect(lb.plan.env["cognitive-engine"]).toMatchObject({ POSTGRES_HOST: "prod_db", POSTGRES_PORT: "5432" });
+    expect(lb.plan.env["app"]).toMatchObject({ ENGINE_URL: "http://cognitive-engine:8001" });
   });
 
   it("rejects the stack when a required variable is missing", () => {
     const raw = rawStackConfig("lifebuddy");
-    delete (raw["services"] as { name: string; env: Record<string, string> }[]).find((s) => s.name === "engine")!.env["OLLAMA_MODEL"];
+    delete (raw["services"] as { name: string; env: Record<string, string> }[]).find((s) => s.name === "cognitive-engine")!.env["OLLAMA_MODEL"];
     expect(() => validateStackConfig(raw, "lifebuddy")).toThrow(ContractError);
-    expect(() => validateStackConfig(raw, "lifebuddy")).toThrow(/parity:services\[4\]\.env\.OLLAMA_MODEL: missing: 'engine' requires OLLAMA_MODEL/);
+    expect(() => validateStackConfig(raw, "lifebuddy")).toThrow(/parity:services\[4\]\.env\.OLLAMA_MODEL: missing: 'cognitive-engine' requires OLLAMA_MODEL/);
   });
 });
 
@@ -84,5 +91,9 @@ describe("dev and prod from one config", () => {
     expect(app["readOnly"]).toBe(false);
     expect(dev.plan.env["app"]!["LOG_LEVEL"]).toBe("DEBUG");
     expect(Object.keys(dev.plan.env["app"]!)).toEqual(Object.keys(lb.plan.env["app"]!));
+    // The dev profile names the database as the seed's dev compose file does.
+    const db = dev.one(CONTAINER, "db-container").rawInputs["networksAdvanced"] as { aliases: string[] }[];
+    expect(db.map((n) => n.aliases)).toEqual([["db", "dev_db"]]);
+    expect(dev.plan.env["cognitive-engine"]!["POSTGRES_HOST"]).toBe("dev_db");
   });
 });
