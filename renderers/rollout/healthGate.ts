@@ -46,7 +46,8 @@ while :; do
   [ "$(date +%s)" -ge "$deadline" ] && break
   sleep 1
 done
-last=$(docker inspect --format '{{if .State.Health}}{{range .State.Health.Log}}exit {{.ExitCode}}: {{.Output}}{{end}}{{end}}' "$name" 2>/dev/null | tr '\\n' ' ' | tail -c 400)
+# The last probe's exit code and output, one JSON-quoted line per probe.
+last=$(docker inspect --format '{{if .State.Health}}{{range .State.Health.Log}}exit {{.ExitCode}}: {{json .Output}}{{"\\n"}}{{end}}{{end}}' "$name" 2>/dev/null | tail -n 1 | cut -c1-400)
 echo "parity: rollout of service $service halted: new container $name failed its health check [$check] within ${spec.timeoutSeconds}s (state: $state; last result: \${last:-none}). Containers not yet replaced keep the previous version; set the previous image tag to roll back." >&2
 exit 1
 `;
