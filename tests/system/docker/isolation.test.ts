@@ -82,7 +82,7 @@ describe("LifeBuddy isolation on a real Docker engine", () => {
       for (const alias of c.aliases)
         for (const from of names.filter((n) => n !== c.name)) {
           const declared = flows.includes(`${from}->${c.name}`);
-          const connects = dockerStatus(["exec", from, "parity-standin", "probe", alias, String(portsOf(c.name)[0]), "1"]) === 0;
+          const connects = dockerStatus(["exec", cname(from), "parity-standin", "probe", alias, String(portsOf(c.name)[0]), "1"]) === 0;
           expect({ from, to: alias, connects }).toEqual({ from, to: alias, connects: declared });
         }
   });
