@@ -47,8 +47,9 @@ while :; do
   sleep 1
 done
 # The last probe's exit code and output, one JSON-quoted line per probe.
-last=$(docker inspect --format '{{if .State.Health}}{{range .State.Health.Log}}exit {{.ExitCode}}: {{json .Output}}{{"\\n"}}{{end}}{{end}}' "$name" 2>/dev/null | tail -n 1 | cut -c1-400)
-echo "parity: rollout of service $service halted: new container $name failed its health check [$check] within ${spec.timeoutSeconds}s (state: $state; last result: \${last:-none}). Containers not yet replaced keep the previous version; set the previous image tag to roll back." >&2
+last=$(docker inspect --format '{{if .State.Health}}{{range .State.Health.Log}}exit {{.ExitCode}}: {{json .Output}}{{"\\n"}}{{end}}{{end}}' "$name" 2>/dev/null | grep -v '^$' | tail -n 1 | cut -c1-400)
+# printf, not echo: dash's echo would expand the escapes in the probe's output.
+printf '%s\\n' "parity: rollout of service $service halted: new container $name failed its health check [$check] within ${spec.timeoutSeconds}s (state: $state; last result: \${last:-none}). Containers not yet replaced keep the previous version; set the previous image tag to roll back." >&2
 exit 1
 `;
 }
