@@ -10,6 +10,7 @@ import { checkImages } from "./checks/images";
 import { checkNetwork } from "./checks/network";
 import { checkHostPorts } from "./checks/ports";
 import { checkReferences } from "./checks/references";
+import { checkRollout } from "./checks/rollout";
 import { checkTarget } from "./checks/target";
 import { checkUniqueness } from "./checks/uniqueness";
 import { checkWorkers } from "./checks/workers";
@@ -37,6 +38,7 @@ export function semanticProblems(cfg: StackConfig, raw: Record<string, unknown>,
     ...checkHostServices(cfg),
     ...checkAzure(cfg, raw, stack),
     ...checkBuiltTemplates(cfg, stack),
+    ...checkRollout(cfg),
   ];
 }
 

@@ -4,6 +4,7 @@ import { plainValue, resolveTemplate, ResolveContext } from "./env";
 import { azureEnv, AzureAppSettings, azureAddressing } from "./azure";
 import { buildHostServices } from "./hostServices";
 import { deriveNetworks } from "./networks";
+import { deriveProxies, rolloutOf, withProxyMembers } from "./rollout";
 import { ContainerModel, HostModel, PlatformModel, SharedStorageModel } from "./types";
 import { workerInstanceName, workerSlots } from "./workerSlots";
 
@@ -74,7 +75,7 @@ export function buildModel(cfg: StackConfig, stack: string): PlatformModel {
   ];
 
   // Azure has no Docker networks: apps share one Container Apps environment.
-  const networks = azure ? [] : deriveNetworks(
+  const flowNetworks = azure ? [] : deriveNetworks(
     stack,
     containers.map((c) => ({
       name: c.name, host: c.host, flowName: c.pool ?? c.name,
@@ -83,6 +84,9 @@ export function buildModel(cfg: StackConfig, stack: string): PlatformModel {
     })),
     cfg.flows,
   );
+  // Azure rolls out revisions itself: no proxy there.
+  const proxies = azure ? [] : deriveProxies(containers, flowNetworks);
+  const networks = withProxyMembers(flowNetworks, proxies);
   const withNetworks: ContainerModel[] = containers.map((c) => ({
     ...c,
     networks: networks.filter((n) => n.host === c.host && n.members.includes(c.name)).map((n) => n.name),
@@ -99,6 +103,7 @@ export function buildModel(cfg: StackConfig, stack: string): PlatformModel {
     hostServices: buildHostServices(cfg, stack),
     ...(azure ? { azure: azure.model } : {}),
     networks,
+    proxies,
     dnsRecords,
   };
 }
@@ -133,6 +138,7 @@ function buildContainer(cfg: StackConfig, c: ServiceConfig | WorkerPoolConfig, f
     image: { key: c.image, ref, ...(registry ? { registry } : {}) },
     ...(command ? { command: command.map(plain) } : {}),
     env, ports: f.ports, volumes: f.volumes, stateful: f.stateful, limits: c.limits,
+    rollout: rolloutOf({ kind: f.kind, stateful: f.stateful, volumes: f.volumes, ports: f.ports, ...(c.healthcheck ? { healthcheck: c.healthcheck } : {}), rollout: c.rollout }),
     files: "files" in c ? c.files : [],
     ...(c.healthcheck ? { healthcheck: { ...c.healthcheck, test: c.healthcheck.test.map(plain) } } : {}),
     restart: c.restart, ...(c.user ? { user: c.user } : {}), ...(c.allowRoot ? { allowRoot: c.allowRoot } : {}),

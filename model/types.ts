@@ -2,6 +2,7 @@ import { SecretSource, Target } from "../contract/schema/stack";
 import { AzureAppSettings, AzureModel } from "./azure";
 import { HostServicesModel } from "./hostServices";
 import { NetworkModel } from "./networks";
+import type { ProxyModel, RolloutModel } from "./rollout";
 
 export type { NetworkModel } from "./networks";
 
@@ -25,6 +26,8 @@ export interface PlatformModel {
   readonly hostServices: readonly HostServicesModel[];
   /** Docker networks per host, derived from flows (see model/networks.ts). */
   readonly networks: readonly NetworkModel[];
+  /** Per Docker host with proxied services: the proxy that owns their published ports (model/rollout.ts). */
+  readonly proxies: readonly ProxyModel[];
   /** Target azure: region, names, network and managed realizations (model/azure.ts). */
   readonly azure?: AzureModel;
   readonly profile: "prod" | "dev";
@@ -137,6 +140,8 @@ export interface ContainerModel {
   readonly networks: readonly string[];
   /** Target azure: its Container App's name and ingress. */
   readonly azure?: AzureAppSettings;
+  /** How a change replaces it: order, graceful stop, health gate (model/rollout.ts). */
+  readonly rollout: RolloutModel;
   /** Dev profile: the source tree bound into the container. */
   readonly sourceMount?: { readonly hostPath: string; readonly containerPath: string };
 }

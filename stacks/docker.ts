@@ -1,10 +1,12 @@
 import * as docker from "@pulumi/docker";
 import { DockerHost } from "../components/docker/dockerHost";
 import { DockerService } from "../components/docker/dockerService";
+import { RolloutProxy } from "../components/docker/rolloutProxy";
+import { PROXY_SETTLE_SECONDS } from "../renderers/rollout/haproxyConfig";
 import { StackSecrets } from "../components/secrets/stackSecrets";
 import { PlatformModel } from "../model/types";
 import { envEntries } from "./envEntries";
-import { containerLabels } from "./labels";
+import { containerLabels, proxyLabels } from "./labels";
 import { DeployOptions } from "./proxmox";
 
 /**
@@ -23,8 +25,14 @@ export function deployDocker(model: PlatformModel, opts: DeployOptions, endpoint
     (name) =>
       new docker.Volume(name, { name, labels: [{ label: "managed-by", value: "parity" }] }, { provider: engine.provider, protect: true, retainOnDelete: true }),
   );
+  for (const p of model.proxies) {
+    new RolloutProxy("local-docker-proxy", { proxy: p, provider: engine.provider, networks: engine.networks, labels: proxyLabels(model, p) });
+  }
+  // A pool's slots roll one at a time: each waits for the previous slot's health gate.
+  const previousSlot = new Map<string, DockerService>();
   for (const c of model.containers) {
-    new DockerService(
+    const previous = c.pool ? previousSlot.get(c.pool) : undefined;
+    const service = new DockerService(
       c.name,
       {
         container: c,
@@ -33,9 +41,12 @@ export function deployDocker(model: PlatformModel, opts: DeployOptions, endpoint
         image: engine.image(c.image.key, c.image.ref),
         envs: envEntries(c.env, secrets.values),
         labels: containerLabels(model, c),
+        gateRunner: { kind: "local", dockerHost: endpoint },
+        proxySettleSeconds: PROXY_SETTLE_SECONDS,
       },
-      { dependsOn: c.sharedMount?.type === "volume" ? shared : [] },
+      { dependsOn: [...(c.sharedMount?.type === "volume" ? shared : []), ...(previous ? [previous.ready] : [])] },
     );
+    if (c.pool) previousSlot.set(c.pool, service);
   }
 }
 

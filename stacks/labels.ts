@@ -1,3 +1,4 @@
+import type { ProxyModel } from "../model/rollout";
 import { ContainerModel, PlatformModel } from "../model/types";
 
 /**
@@ -13,5 +14,16 @@ export function containerLabels(model: PlatformModel, c: ContainerModel): Record
     "parity.profile": model.profile,
     "parity.networks": c.networks.join(","),
     ...(c.allowRoot ? { "parity.allow-root": c.allowRoot } : {}),
+  };
+}
+
+/** The same labels for a host's rollout proxy (model/rollout.ts). */
+export function proxyLabels(model: PlatformModel, p: ProxyModel): Record<string, string> {
+  return {
+    "managed-by": "parity",
+    "parity.stack": model.stack,
+    "parity.service": p.name,
+    "parity.profile": model.profile,
+    "parity.networks": p.networks.join(","),
   };
 }

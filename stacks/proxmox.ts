@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as proxmox from "@muhlba91/pulumi-proxmoxve";
 import { DockerHost } from "../components/docker/dockerHost";
 import { DockerService } from "../components/docker/dockerService";
+import { RolloutProxy } from "../components/docker/rolloutProxy";
+import { PROXY_SETTLE_SECONDS } from "../renderers/rollout/haproxyConfig";
 import type { GuestServices } from "../components/guest/guestServices";
 import { BuiltTemplate } from "../components/proxmox/builtTemplate";
 import { ContainerTemplate } from "../components/proxmox/containerTemplate";
@@ -14,7 +16,7 @@ import { renderDockerEngine } from "../renderers/dockerEngine";
 import { renderFirstbootWait } from "../renderers/firstbootWait";
 import { renderHostBootstrap } from "../renderers/hostBootstrap";
 import { envEntries } from "./envEntries";
-import { containerLabels } from "./labels";
+import { containerLabels, proxyLabels } from "./labels";
 
 export interface DeployOptions {
   /** Environment for `{ env }` secrets (process.env in a real run). */
@@ -117,9 +119,17 @@ export function deployProxmox(model: PlatformModel, opts: DeployOptions): Proxmo
     if (h.docker) dockerHosts[h.name] = dockerHost(model, h, secrets, connect, bootstrap);
   }
 
+  for (const p of model.proxies) {
+    const dh = dockerHosts[p.host]!;
+    new RolloutProxy(`${p.host}-proxy`, { proxy: p, provider: dh.provider, networks: dh.networks, labels: proxyLabels(model, p) }, { dependsOn: [dh] });
+  }
   const services: Record<string, DockerService> = {};
+  // A pool's slots roll one at a time, across its hosts: each waits for the previous slot's health gate.
+  const previousSlot = new Map<string, DockerService>();
   for (const c of model.containers) {
     const dh = dockerHosts[c.host]!;
+    const previous = c.pool ? previousSlot.get(c.pool) : undefined;
+    const sshAddress = model.hosts.find((h) => h.name === c.host)!.sshAddress;
     services[c.name] = new DockerService(
       c.name,
       {
@@ -129,9 +139,12 @@ export function deployProxmox(model: PlatformModel, opts: DeployOptions): Proxmo
         image: dh.image(c.image.key, c.image.ref),
         envs: envEntries(c.env, secrets.values),
         labels: containerLabels(model, c),
+        gateRunner: { kind: "remote", connection: connect(sshAddress) },
+        proxySettleSeconds: PROXY_SETTLE_SECONDS,
       },
-      { dependsOn: [dh] },
+      { dependsOn: [dh, ...(previous ? [previous.ready] : [])] },
     );
+    if (c.pool) previousSlot.set(c.pool, services[c.name]!);
   }
   return { hosts, services };
 }

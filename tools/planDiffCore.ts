@@ -36,8 +36,19 @@ export interface PlanDiff {
   readonly changed: readonly ChangedResource[];
   readonly unchanged: number;
   readonly env: readonly EnvChange[];
+  /** Replaced containers in the order the engine replaces them (see rolloutSteps). */
+  readonly rollout: readonly RolloutStep[];
   /** Protected or stateful resources that would be replaced or deleted. */
   readonly dangers: readonly { readonly resource: SnapshotResource; readonly action: "replaced" | "deleted"; readonly because: readonly InputChange[] }[];
+}
+
+export interface RolloutStep {
+  readonly container: string;
+  /** `create-first`: new beside old, old deleted at the end; `delete-first`: old stopped (SIGTERM, grace) before the new starts. */
+  readonly order: "create-first" | "delete-first";
+  readonly stopGraceSeconds?: number;
+  /** What it waits for: a pool's previous slot's health gate, a volume. */
+  readonly after: readonly string[];
 }
 
 /** Inputs whose change makes the provider destroy and re-create the resource. `*`: every input. */
@@ -47,6 +58,11 @@ export const REPLACE_ON: Readonly<Record<string, readonly string[]>> = {
   ],
   // Docker cannot change a volume: every argument is create-only, and a new volume is empty.
   "docker:index/volume:Volume": ["*"],
+  // The Docker provider re-creates a container for any of these (its create-only arguments).
+  "docker:index/container:Container": [
+    "name", "image", "command", "entrypoint", "envs", "user", "ports", "mounts", "volumes", "networksAdvanced", "networkMode", "healthcheck",
+    "uploads", "labels", "readOnly", "tmpfs", "stopSignal", "stopTimeout", "logDriver", "workingDir",
+  ],
   // A new RandomPassword is a new secret: every consumer is re-created with it.
   "random:index/randomPassword:RandomPassword": ["*"],
 };
@@ -117,7 +133,25 @@ export function diffPlans(base: PlanSnapshot, head: PlanSnapshot): PlanDiff {
       .map((c) => ({ resource: c.resource, action: "replaced" as const, because: c.changes.filter((x) => x.replaces) })),
     ...removed.filter(isGuarded).map((r) => ({ resource: r, action: "deleted" as const, because: [] })),
   ];
-  return { stack: head.stack, added, removed, changed, unchanged, env: diffEnv(base.env, head.env), dangers };
+  return { stack: head.stack, added, removed, changed, unchanged, env: diffEnv(base.env, head.env), dangers, rollout: rolloutSteps(changed) };
+}
+
+/**
+ * The replaced containers in plan order — the registration order, which follows every
+ * dependsOn, so a pool's slot n always comes after slot n-1's health gate.
+ */
+export function rolloutSteps(changed: readonly ChangedResource[]): RolloutStep[] {
+  return changed
+    .filter((c) => c.replaced && c.resource.type === "docker:index/container:Container")
+    .map((c) => {
+      const grace = c.resource.inputs["destroyGraceSeconds"];
+      return {
+        container: c.resource.name,
+        order: c.resource.deleteBeforeReplace ? "delete-first" as const : "create-first" as const,
+        ...(typeof grace === "number" ? { stopGraceSeconds: grace } : {}),
+        after: c.resource.waitsFor ?? [],
+      };
+    });
 }
 
 function diffEnv(base: PlanSnapshot["env"], head: PlanSnapshot["env"]): EnvChange[] {

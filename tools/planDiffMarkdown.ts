@@ -52,6 +52,15 @@ export function renderMarkdown(diff: PlanDiff, baseLabel: string, headLabel: str
       for (const x of c.changes) out.push(`| \`${x.path}\` | ${cell(x.before)} | ${cell(x.after)} | ${x.ignored ? "ignored (ignoreChanges)" : x.replaces ? "forces replacement" : ""} |`);
     }
   }
+  if (diff.rollout.length) {
+    out.push("", "### Rollout order", "", "Rows with nothing under *after* start at once; a row waits for the health gates it lists (a pool's previous slot). A version that fails its health check halts `pulumi up` there: later rows keep the previous version.", "", "| # | container | how | after |", "| --- | --- | --- | --- |");
+    diff.rollout.forEach((r, i) => {
+      const how = r.order === "create-first"
+        ? "new beside old; old stopped (SIGTERM) once the update succeeds"
+        : `old stopped first (SIGTERM, up to ${r.stopGraceSeconds ?? 0} s), then new`;
+      out.push(`| ${i + 1} | \`${r.container}\` | ${how} | ${r.after.length ? r.after.map((a) => `\`${a}\``).join(", ") : "—"} |`);
+    });
+  }
   if (diff.env.length) {
     out.push("", "### Environment (secrets as [secret])", "", "| service | variable | before | after |", "| --- | --- | --- | --- |");
     for (const e of diff.env) out.push(`| \`${e.service}\` | \`${e.variable}\` | ${cell(e.before)} | ${cell(e.after)} |`);

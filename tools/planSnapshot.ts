@@ -15,6 +15,8 @@ export interface SnapshotResource {
   readonly protect: boolean;
   readonly deleteBeforeReplace: boolean;
   readonly ignoreChanges: readonly string[];
+  /** Names of the resources it and its ancestors wait for (explicit dependsOn): a rollout's order. Absent in older snapshots. */
+  readonly waitsFor?: readonly string[];
 }
 
 export interface PlanSnapshot {
@@ -25,8 +27,22 @@ export interface PlanSnapshot {
   readonly env: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
+/** What a resource and its ancestors explicitly wait for, by name (a child waits for what its parents wait for). */
+function waitsFor(r: RecordedResource, byUrn: ReadonlyMap<string, RecordedResource>): string[] {
+  const out = new Set<string>();
+  for (let a: RecordedResource | undefined = r; a; a = a.parentUrn ? byUrn.get(a.parentUrn) : undefined) {
+    for (const d of a.dependencies) {
+      const dr = byUrn.get(d);
+      // What orders a rollout: a health gate (a pool's previous slot) or a volume; not the host's images and networks.
+      if (dr && (dr.name.endsWith("-health-wait") || dr.type === "docker:index/volume:Volume")) out.add(dr.name);
+    }
+  }
+  return [...out].sort();
+}
+
 /** Joins a plan with the recorded options of the same run (both list resources in registration order). */
 export function snapshotOf(plan: Plan, recorded: readonly RecordedResource[]): PlanSnapshot {
+  const byUrn = new Map(recorded.map((r) => [r.urn, r]));
   if (plan.resources.length !== recorded.length) throw new Error(`plan lists ${plan.resources.length} resources, the run recorded ${recorded.length}`);
   return {
     stack: plan.stack,
@@ -35,7 +51,7 @@ export function snapshotOf(plan: Plan, recorded: readonly RecordedResource[]): P
     resources: plan.resources.map((r, i) => {
       const rec = recorded[i]!;
       if (rec.type !== r.type || rec.name !== r.name) throw new Error(`resource ${i}: plan has ${r.type} ${r.name}, the run recorded ${rec.type} ${rec.name}`);
-      return { ...r, protect: rec.protect, deleteBeforeReplace: rec.deleteBeforeReplace, ignoreChanges: rec.ignoreChanges };
+      return { ...r, protect: rec.protect, deleteBeforeReplace: rec.deleteBeforeReplace, ignoreChanges: rec.ignoreChanges, waitsFor: waitsFor(rec, byUrn) };
     }),
   };
 }

@@ -1,6 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import { ContainerModel } from "../../model/types";
+import { createsBeforeDelete, versionedName } from "../../model/rollout";
+import { GateRunner, HealthGate } from "./healthGate";
+import { rolloutContainerInputs } from "./rolloutInputs";
 
 export interface DockerServiceArgs {
   readonly container: ContainerModel;
@@ -12,6 +15,13 @@ export interface DockerServiceArgs {
   /** Env entries, `NAME=value`, secrets already resolved and marked secret. */
   readonly envs: pulumi.Input<pulumi.Input<string>[]>;
   readonly labels: Readonly<Record<string, string>>;
+  /**
+   * Where the rollout's health gate runs `docker inspect` (see HealthGate). Without it no gate
+   * is created: nothing waits for the new container's health.
+   */
+  readonly gateRunner?: GateRunner;
+  /** Seconds the gate waits after healthy for the host's proxy to route to the new container. Default 0. */
+  readonly proxySettleSeconds?: number;
 }
 
 function seconds(n: number): string {
@@ -24,6 +34,8 @@ function seconds(n: number): string {
  */
 export class DockerService extends pulumi.ComponentResource {
   public readonly container: docker.Container;
+  /** What the next step of a rollout waits for: the health gate, or the container without one. */
+  public readonly ready: pulumi.Resource;
 
   constructor(name: string, args: DockerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("parity:docker:DockerService", name, {}, opts);
@@ -40,10 +52,13 @@ export class DockerService extends pulumi.ComponentResource {
         ),
     );
 
+    // Everything that makes this version; a version that runs beside its predecessor is named by it.
+    const fingerprint = pulumi.unsecret(pulumi.output(args.envs).apply((envs) => versionedName(c.name, JSON.stringify({ c, envs, labels: args.labels }))));
+    const cbr = createsBeforeDelete(c.rollout.strategy);
     this.container = new docker.Container(
       `${name}-container`,
       {
-        name: c.name,
+        name: cbr ? fingerprint : c.name,
         image: args.image.imageId,
         ...(c.command ? { command: [...c.command] } : {}),
         envs: args.envs,
@@ -53,7 +68,8 @@ export class DockerService extends pulumi.ComponentResource {
         ...(c.user ? { user: c.user } : {}),
         readOnly: c.readOnlyRootFs,
         ...(c.readOnlyRootFs ? { tmpfs: { "/tmp": "rw,noexec,nosuid,size=64m" } } : {}),
-        ports: c.ports.filter((p) => p.host !== undefined).map((p) => ({ internal: p.container, external: p.host!, protocol: "tcp" })),
+        // A proxied service's host ports belong to the host's proxy.
+        ports: c.rollout.strategy === "proxied" ? [] : c.ports.filter((p) => p.host !== undefined).map((p) => ({ internal: p.container, external: p.host!, protocol: "tcp" })),
         ...(c.networks.length
           ? { networksAdvanced: c.networks.map((n) => ({ name: args.networks.get(n)!.name, aliases: [c.name, ...c.aliases] })) }
           : { networkMode: "none" }),
@@ -77,9 +93,23 @@ export class DockerService extends pulumi.ComponentResource {
         labels: Object.entries(args.labels).map(([label, value]) => ({ label, value })),
         logDriver: "json-file",
         mustRun: true,
+        ...rolloutContainerInputs(c.rollout),
       },
-      { ...childOpts, dependsOn: volumes, deleteBeforeReplace: true },
+      // Delete-first unless this version may run beside the old one (model/rollout.ts).
+      { ...childOpts, dependsOn: volumes, deleteBeforeReplace: !cbr },
     );
+    this.ready = c.healthcheck && args.gateRunner
+      ? new HealthGate(
+          `${name}-health`,
+          {
+            spec: { service: c.pool ?? c.name, check: c.healthcheck.test, timeoutSeconds: c.rollout.healthTimeoutSeconds, settleSeconds: c.rollout.strategy === "proxied" ? args.proxySettleSeconds ?? 0 : 0 },
+            container: this.container.name,
+            triggers: [fingerprint],
+            runner: args.gateRunner,
+          },
+          { parent: this },
+        )
+      : this.container;
     this.registerOutputs({ name: this.container.name });
   }
 }

@@ -81,6 +81,25 @@ const containerFields = {
   /** Variables the application refuses to start without; each must be declared in `env`. */
   requiredEnv: z.array(envVarName).default([]),
   dev: devOverrides.optional(),
+  rollout: z.strictObject({
+    /**
+     * Replace delete-first even when the container could be rolled out without downtime
+     * (a process that must never run twice at once). Default false.
+     */
+    recreate: z.boolean().default(false),
+    /**
+     * An HTTP service's health path (e.g. `/health`). Given on a stateless service with a
+     * published port and a health check, the host's proxy takes over the port and the service
+     * rolls out with no lost request; the proxy routes only to containers answering it with
+     * 2xx/3xx. Absent: the port is published by the container itself, replaced delete-first.
+     */
+    healthPath: z.string().regex(/^\/[\x21-\x7e]*$/, { message: "must be an absolute URL path such as /health" }).optional(),
+    /**
+     * Seconds a stopping container gets after SIGTERM to finish or checkpoint its work before
+     * Docker kills it. Default 30 for services, 300 for worker pools.
+     */
+    stopTimeoutSeconds: z.number().int().min(1).max(3600).optional(),
+  }).prefault({}),
 };
 
 export const service = z.strictObject({

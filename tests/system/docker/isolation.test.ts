@@ -15,20 +15,26 @@ import { realize, removeStack } from "./lib/realize";
 
 const STACK = "lifebuddy";
 const model = buildModel(validateStackConfig(rawStackConfig(STACK), STACK), STACK);
-const portsOf = (name: string) => model.containers.find((c) => c.name === name)!.ports.map((p) => p.container);
+// The rollout proxy listens on the host ports it owns (here the stand-in stands in for HAProxy too).
+const proxyPorts = new Map(model.proxies.map((p) => [p.name, p.routes.map((r) => r.hostPort)]));
+/** Docker container name per service: a version-named container for services that roll out create-first. */
+const containerOf = new Map<string, string>();
+const serviceOf = (name: string) => [...containerOf].find(([, c]) => c === name)?.[0] ?? name;
+const cname = (service: string) => containerOf.get(service) ?? service;
+const portsOf = (name: string) => proxyPorts.get(name) ?? model.containers.find((c) => c.name === serviceOf(name))!.ports.map((p) => p.container);
 const flows = (validateStackConfig(rawStackConfig(STACK), STACK).flows ?? []).map((f) => `${f.from}->${f.to}`);
 
 let resources: readonly RecordedResource[] = [];
 let secretValues: string[] = [];
 
 function addresses(container: string): string[] {
-  const nets = JSON.parse(docker(["inspect", "--format", "{{json .NetworkSettings.Networks}}", container])) as Record<string, { IPAddress: string }>;
+  const nets = JSON.parse(docker(["inspect", "--format", "{{json .NetworkSettings.Networks}}", cname(container)])) as Record<string, { IPAddress: string }>;
   return Object.values(nets).map((n) => n.IPAddress).filter(Boolean);
 }
 
 /** Whether `from` can open a TCP connection to any address of `to` on `port` (same-host: 1 s is ample). */
 function reaches(from: string, to: string, port: number): boolean {
-  return [to, ...addresses(to)].some((target) => dockerStatus(["exec", from, "parity-standin", "probe", target, String(port), "1"]) === 0);
+  return [to, ...addresses(to)].some((target) => dockerStatus(["exec", cname(from), "parity-standin", "probe", target, String(port), "1"]) === 0);
 }
 
 
@@ -36,6 +42,10 @@ function reaches(from: string, to: string, port: number): boolean {
 beforeAll(async () => {
   const planned = await planStack(STACK);
   resources = planned.resources;
+  for (const r of resources.filter((x) => x.type === "docker:index/container:Container")) {
+    const service = ((r.rawInputs["labels"] as { label: string; value: string }[]) ?? []).find((l) => l.label === "parity.service")?.value;
+    if (service) containerOf.set(service, String(r.rawInputs["name"]));
+  }
   secretValues = resources
     .filter((r) => r.type === "random:index/randomPassword:RandomPassword")
     .map((r) => `mock-${r.name}-value`);
@@ -45,7 +55,7 @@ beforeAll(async () => {
   realize(resources, portsOf);
   // Listeners need a moment after start.
   for (const c of model.containers) {
-    for (let i = 0; i < 50 && dockerStatus(["exec", c.name, "parity-standin", "probe", "127.0.0.1", String(portsOf(c.name)[0])]) !== 0; i++) await new Promise((r) => setTimeout(r, 200));
+    for (let i = 0; i < 50 && dockerStatus(["exec", cname(c.name), "parity-standin", "probe", "127.0.0.1", String(portsOf(c.name)[0])]) !== 0; i++) await new Promise((r) => setTimeout(r, 200));
   }
 }, 900_000);
 
@@ -61,7 +71,7 @@ describe("LifeBuddy isolation on a real Docker engine", () => {
     for (const f of flows) {
       const [from, to] = f.split("->") as [string, string];
       const port = portsOf(to)[0]!;
-      expect({ flow: f, connects: dockerStatus(["exec", from, "parity-standin", "probe", to, String(port)]) === 0 }).toEqual({ flow: f, connects: true });
+      expect({ flow: f, connects: dockerStatus(["exec", cname(from), "parity-standin", "probe", to, String(port)]) === 0 }).toEqual({ flow: f, connects: true });
     }
   });
 
@@ -72,7 +82,7 @@ describe("LifeBuddy isolation on a real Docker engine", () => {
       for (const alias of c.aliases)
         for (const from of names.filter((n) => n !== c.name)) {
           const declared = flows.includes(`${from}->${c.name}`);
-          const connects = dockerStatus(["exec", from, "parity-standin", "probe", alias, String(portsOf(c.name)[0]), "1"]) === 0;
+          const connects = dockerStatus(["exec", cname(from), "parity-standin", "probe", alias, String(portsOf(c.name)[0]), "1"]) === 0;
           expect({ from, to: alias, connects }).toEqual({ from, to: alias, connects: declared });
         }
   });
@@ -99,8 +109,8 @@ describe("LifeBuddy isolation on a real Docker engine", () => {
   it("lets only containers with an edge network out: internal networks reach no host beyond this engine", async () => {
     const listener = startOutsideHost();
     try {
-      for (let i = 0; i < 50 && dockerStatus(["exec", "app", "parity-standin", "probe", OUTSIDE_ADDRESS, String(OUTSIDE_PORT), "1"]) !== 0; i++) await new Promise((r) => setTimeout(r, 200));
-      const out = Object.fromEntries(names.map((c) => [c, dockerStatus(["exec", c, "parity-standin", "probe", OUTSIDE_ADDRESS, String(OUTSIDE_PORT), "1"]) === 0]));
+      for (let i = 0; i < 50 && dockerStatus(["exec", cname("app"), "parity-standin", "probe", OUTSIDE_ADDRESS, String(OUTSIDE_PORT), "1"]) !== 0; i++) await new Promise((r) => setTimeout(r, 200));
+      const out = Object.fromEntries(names.map((c) => [c, dockerStatus(["exec", cname(c), "parity-standin", "probe", OUTSIDE_ADDRESS, String(OUTSIDE_PORT), "1"]) === 0]));
       expect(out).toEqual({ db: false, ollama: true, "message-broker": false, app: true, "cognitive-engine": false });
     } finally {
       stopOutsideHost(listener);
@@ -112,17 +122,23 @@ describe("LifeBuddy isolation on a real Docker engine", () => {
     await new Promise<void>((r) => server.listen(18765, "0.0.0.0", () => r()));
     try {
       const gw = docker(["network", "inspect", "--format", "{{range .IPAM.Config}}{{.Gateway}}{{end}}", "parity-lifebuddy--cognitive-engine--db"]).trim();
-      const reachable = dockerStatus(["exec", "db", "parity-standin", "probe", gw, "18765", "1"]) === 0;
+      const reachable = dockerStatus(["exec", cname("db"), "parity-standin", "probe", gw, "18765", "1"]) === 0;
       console.log(`db -> a listener on the Docker host's own bridge address ${gw}: ${reachable ? "reachable" : "blocked"}`);
     } finally {
       server.close();
     }
   });
 
+  it("lets the rollout proxy reach the service it fronts and nothing else", () => {
+    const proxy = model.proxies[0]!.name;
+    const out = Object.fromEntries(names.map((c) => [c, portsOf(c).some((p) => reaches(proxy, c, p))]));
+    expect(out).toEqual({ db: false, ollama: false, "message-broker": false, app: true, "cognitive-engine": false });
+  });
+
   it("keeps secrets out of labels and image layers", () => {
     expect(secretValues.length).toBeGreaterThan(0);
     for (const c of names) {
-      const labels = docker(["inspect", "--format", "{{json .Config.Labels}}", c]);
+      const labels = docker(["inspect", "--format", "{{json .Config.Labels}}", cname(c)]);
       for (const s of secretValues) expect({ c, leaks: labels.includes(s) }).toEqual({ c, leaks: false });
     }
     const refs = resources.filter((r) => r.type === "docker:index/remoteImage:RemoteImage").map((r) => String(r.rawInputs["name"]));
@@ -131,6 +147,6 @@ describe("LifeBuddy isolation on a real Docker engine", () => {
       for (const s of secretValues) expect({ ref, leaks: layers.includes(s) }).toEqual({ ref, leaks: false });
     }
     // The env does carry them (seed 003 accepts that `docker inspect` needs root to read it).
-    expect(docker(["inspect", "--format", "{{json .Config.Env}}", "cognitive-engine"])).toContain("mock-secrets-jwtSecretKey-value");
+    expect(docker(["inspect", "--format", "{{json .Config.Env}}", cname("cognitive-engine")])).toContain("mock-secrets-jwtSecretKey-value");
   });
 });

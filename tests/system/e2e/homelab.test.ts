@@ -181,7 +181,8 @@ test("scaling backtest workers 1 → 3 by a config edit adds exactly two contain
 
   const result = await up(scaled, tb, { ...state, rerunUnchangedSteps: false });
   timings["scaleUpSeconds"] = result.seconds;
-  expect(result.steps).toEqual([]); // unchanged triggers: no provisioning step re-runs
+  // Unchanged triggers: no provisioning step re-runs. Only the new slots' health gates run, slot 3 after slot 2.
+  expect(result.steps.map((s) => s.name)).toEqual(["backtest-worker-2-health-wait", "backtest-worker-3-health-wait"]);
   expect(result.changed.filter((c) => c.startsWith("container ")).sort()).toEqual([
     "container backtest-worker-2@parity-t-e2e-workers-c",
     "container backtest-worker-3@parity-t-e2e-workers-b",

@@ -130,7 +130,8 @@ describe("homelab under mocks: Docker services", () => {
     const providerOf = (name: string) => homelab.one(CONTAINER, `${name}-container`).provider;
     expect(providerOf("db")).toBe(providers[0]!.urn);
     expect(providerOf("backtest-worker-1")).toBe(providers[1]!.urn);
-    expect(containers).toHaveLength(7);
+    // Seven services and workers, and the core guest's rollout proxy.
+    expect(containers).toHaveLength(8);
   });
 
   it("runs PostgreSQL as `db` with a protected, retained volume", () => {
@@ -153,14 +154,20 @@ describe("homelab under mocks: Docker services", () => {
 
   it("runs the backend with its limits, health check, user, port and the shared mount", () => {
     const backend = homelab.one(CONTAINER, "backend-container");
+    // A proxied service: its name carries its version, its port belongs to the proxy.
+    expect(String(backend.rawInputs["name"])).toMatch(/^backend-[0-9a-f]{8}$/);
+    expect(backend.deleteBeforeReplace).toBe(false);
     expect(backend.rawInputs).toMatchObject({
-      name: "backend",
       image: "ghcr.io/ktrdr/ktrdr-backend:5e1c2a9",
       command: ["uvicorn", "ktrdr.api.main:app", "--host", "0.0.0.0", "--port", "8000"],
       user: "1000:1000",
       memory: 3072,
       cpus: "2",
-      ports: [{ internal: 8000, external: 8000, protocol: "tcp" }],
+      ports: [],
+      stopSignal: "SIGTERM",
+      stopTimeout: 30,
+      destroyGraceSeconds: 30,
+      networksAdvanced: expect.arrayContaining([{ name: "parity-homelab--backend--edge", aliases: ["backend"] }]),
       mounts: [{ type: "bind", source: "/mnt/ktrdr-shared", target: "/mnt/shared", readOnly: false }],
       labels: [
         { label: "managed-by", value: "parity" }, { label: "parity.stack", value: "homelab" }, { label: "parity.service", value: "backend" },
@@ -179,7 +186,30 @@ describe("homelab under mocks: Docker services", () => {
       ["core-docker-image-grafana", "grafana/grafana:11.2.0"],
       ["core-docker-image-jaeger", "jaegertracing/all-in-one:1.60.0"],
       ["workers-b-docker-image-backend", "ghcr.io/ktrdr/ktrdr-backend:5e1c2a9"],
+      ["core-proxy-image", "haproxy:2.6.22-bookworm"],
     ]);
+  });
+
+  it("gives the core guest a proxy that owns the backend's published port and joins only its edge network", () => {
+    const proxy = homelab.one(CONTAINER, "core-proxy-container");
+    expect(proxy.deleteBeforeReplace).toBe(true);
+    expect(proxy.rawInputs).toMatchObject({
+      name: "parity-proxy",
+      ports: [{ internal: 8000, external: 8000, protocol: "tcp" }],
+      networksAdvanced: [{ name: "parity-homelab--backend--edge", aliases: ["parity-proxy"] }],
+      user: "99:99",
+    });
+    const cfg = (proxy.rawInputs["uploads"] as { content: string }[])[0]!.content;
+    expect(cfg).toContain("server-template backend 4 backend:8000 check");
+    expect(cfg).toContain("option httpchk GET /health");
+  });
+
+  it("rolls worker slots one at a time with a graceful stop, gated on health", () => {
+    const w = homelab.one(CONTAINER, "backtest-worker-1-container");
+    expect([w.rawInputs["name"], w.deleteBeforeReplace, w.rawInputs["stopSignal"], w.rawInputs["stopTimeout"], w.rawInputs["destroyGraceSeconds"]]).toEqual(["backtest-worker-1", true, "SIGTERM", 300, 300]);
+    const gate = homelab.one("command:remote:Command", "backtest-worker-1-health-wait");
+    expect(gate.rawInputs["connection"]).toMatchObject({ host: "192.168.1.51" });
+    expect(String(gate.rawInputs["create"])).toContain("name='backtest-worker-1'");
   });
 });
 

@@ -30,7 +30,8 @@ describe("lifebuddy under mocks (docker target)", () => {
   it("publishes only the app's port, on the local engine", () => {
     expect(lb.byType("pulumi:providers:docker").map((p) => p.inputs["host"])).toEqual(["unix:///var/run/docker.sock"]);
     const published = lb.byType(CONTAINER).flatMap((c) => (c.rawInputs["ports"] as { external: number }[]).map((p) => [c.inputs["name"], p.external]));
-    expect(published).toEqual([["app", 8000]]);
+    // The app's port belongs to the engine's rollout proxy.
+    expect(published).toEqual([["parity-proxy", 8000]]);
   });
 
   it("runs app and engine with the seed's gunicorn commands, non-root, read-only, with limits and health checks", () => {

@@ -66,13 +66,21 @@ describe("plan diff of two synthetic plans", () => {
         "| `nodeName` | `\"pve-a\"` | `\"pve-b\"` | forces replacement |",
         "| `operatingSystem.templateFileId` | `\"local:vztmpl/d12.7\"` | `\"local:vztmpl/d12.8\"` | ignored (ignoreChanges) |",
         "",
-        "#### `app-container` (`docker:index/container:Container`)",
+        "#### `app-container` (`docker:index/container:Container`) — **replaced**",
         "",
         "| input | before | after | |",
         "| --- | --- | --- | --- |",
-        "| `envs[AA]` | — | `\"0\"` |  |",
-        "| `envs[B]` | `\"2\"` | `\"3\"` |  |",
-        "| `image` | `\"app:1.0.0\"` | `\"app:1.0.1\"` |  |",
+        "| `envs[AA]` | — | `\"0\"` | forces replacement |",
+        "| `envs[B]` | `\"2\"` | `\"3\"` | forces replacement |",
+        "| `image` | `\"app:1.0.0\"` | `\"app:1.0.1\"` | forces replacement |",
+        "",
+        "### Rollout order",
+        "",
+        "Rows with nothing under *after* start at once; a row waits for the health gates it lists (a pool's previous slot). A version that fails its health check halts `pulumi up` there: later rows keep the previous version.",
+        "",
+        "| # | container | how | after |",
+        "| --- | --- | --- | --- |",
+        "| 1 | `app-container` | new beside old; old stopped (SIGTERM) once the update succeeds | — |",
         "",
         "### Environment (secrets as [secret])",
         "",
@@ -111,16 +119,21 @@ describe("plan diff of the real homelab plan", () => {
       "docker:index/remoteImage:RemoteImage workers-c-docker-image-backend",
       "docker:index/network:Network workers-c-docker-parity-homelab--backtest-worker-2--edge",
       "parity:docker:DockerService backtest-worker-2",
+      "parity:docker:HealthGate backtest-worker-2-health",
       "docker:index/container:Container backtest-worker-2-container",
+      "command:remote:Command backtest-worker-2-health-wait",
     ]);
     expect(diff.removed).toEqual([]);
     expect(diff.changed).toEqual([]);
+    // Slots roll one at a time: slot 2 waits for slot 1's health gate, on another guest too.
+    expect(head.one("parity:docker:DockerService", "backtest-worker-2").dependencies).toContain(head.one("command:remote:Command", "backtest-worker-1-health-wait").urn);
+    expect(snapshotOf(head.plan, head.resources).resources.find((r) => r.name === "backtest-worker-2-container")!.waitsFor).toEqual(["backtest-worker-1-health-wait"]);
     expect(diff.dangers).toEqual([]);
     expect(diff.env.filter((e) => e.variable === "WORKER_PUBLIC_BASE_URL")).toEqual([
       { service: "backtest-worker-2", variable: "WORKER_PUBLIC_BASE_URL", after: "http://workers-c.ktrdr.home.mynerd.place:5004" },
     ]);
     expect(new Set(diff.env.map((e) => e.service))).toEqual(new Set(["backtest-worker-2"]));
-    expect(renderMarkdown(diff, "homelab", "homelab + 1 worker")).toContain("**Resources:** 4 added, 0 removed, 0 changed, ");
+    expect(renderMarkdown(diff, "homelab", "homelab + 1 worker")).toContain("**Resources:** 6 added, 0 removed, 0 changed, ");
   });
 });
 

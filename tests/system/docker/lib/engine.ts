@@ -10,7 +10,10 @@ import { ensureBaseRootfs } from "../../lib/testbed-rootfs";
 
 export const DOCKER = "/usr/bin/docker";
 const BASE = "parity-it/base:bookworm";
-const STANDIN = "parity-it/standin:1";
+// Bumped whenever the stand-in changes: images are cached per machine by tag.
+const STANDIN = "parity-it/standin:2";
+const BROKEN = "parity-it/standin-unhealthy:2";
+const PROXY = "parity-it/haproxy:bookworm";
 
 export function docker(args: readonly string[], input?: string): string {
   return execFileSync(DOCKER, [...args], { encoding: "utf8", input, stdio: ["pipe", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 });
@@ -34,8 +37,39 @@ export async function standInImages(refs: readonly string[]): Promise<void> {
   if (!imageExists(STANDIN)) {
     const ctx = mkdtempSync(join(tmpdir(), "parity-standin-"));
     copyFileSync(join(__dirname, "standin.py"), join(ctx, "parity-standin"));
-    writeFileSync(join(ctx, "Dockerfile"), `FROM ${BASE}\nCOPY parity-standin /usr/local/bin/parity-standin\nRUN chmod 0755 /usr/local/bin/parity-standin\n`);
+    // `python` and `uvicorn …--port N` as the stacks' health checks and commands call them.
+    writeFileSync(join(ctx, "uvicorn"), "#!/bin/sh\nexec python3 /usr/local/bin/parity-standin \"$@\"\n");
+    writeFileSync(
+      join(ctx, "Dockerfile"),
+      `FROM ${BASE}\nCOPY parity-standin uvicorn /usr/local/bin/\nRUN chmod 0755 /usr/local/bin/parity-standin /usr/local/bin/uvicorn && ln -sf /usr/bin/python3 /usr/local/bin/python\n`,
+    );
     execFileSync(DOCKER, ["build", "-q", "-t", STANDIN, ctx], { stdio: "inherit" });
   }
   for (const ref of refs) docker(["tag", STANDIN, ref]);
+}
+
+/** The stand-in whose /health answers 503: a version that must never receive traffic. */
+export function unhealthyImage(ref: string): void {
+  if (!imageExists(BROKEN)) {
+    const ctx = mkdtempSync(join(tmpdir(), "parity-broken-"));
+    writeFileSync(join(ctx, "Dockerfile"), `FROM ${STANDIN}\nENV PARITY_STANDIN_HEALTH=fail\n`);
+    execFileSync(DOCKER, ["build", "-q", "-t", BROKEN, ctx], { stdio: "inherit" });
+  }
+  docker(["tag", BROKEN, ref]);
+}
+
+/**
+ * The proxy image: no registry here, so Debian 12's own haproxy 2.6 (the official image's
+ * major line) at the official image's config path, tagged as the ref the plan pulls.
+ */
+export function proxyImage(ref: string): void {
+  if (!imageExists(PROXY)) {
+    const ctx = mkdtempSync(join(tmpdir(), "parity-haproxy-"));
+    writeFileSync(
+      join(ctx, "Dockerfile"),
+      `FROM ${BASE}\nRUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends haproxy >/dev/null && rm -rf /var/lib/apt/lists/* && mkdir -p /usr/local/etc/haproxy\n`,
+    );
+    execFileSync(DOCKER, ["build", "-q", "-t", PROXY, ctx], { stdio: "inherit" });
+  }
+  docker(["tag", PROXY, ref]);
 }
