@@ -107,6 +107,7 @@ def check_rabbitmq():
         if body[:4] != struct.pack("!HH", 10, 41):
             raise RuntimeError("vhost %s refused" % vhost)
         _method(s, 10, 50, struct.pack("!H", 200) + _short("bye") + struct.pack("!HH", 0, 0))
+        _frame(s)  # Connection.CloseOk: a clean close, not an "unexpectedly closed" in the broker's log
     return "Connection.OpenOk on %s" % vhost
 
 
