@@ -11,11 +11,12 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { crc32 } from "node:zlib";
+import { parse, stringify } from "yaml";
 import { mustRun } from "../lib/testbed-shell";
 
 const DEPS_PY = String.raw`"""Dependency checks with the standard library only."""
@@ -274,4 +275,35 @@ async function waitForPort(host: string, port: number, timeoutMs: number): Promi
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`git daemon did not listen on ${host}:${port}`);
+}
+
+/**
+ * Points a stack's `native` block (parsed from Pulumi.stock-analysis.yaml) at the demo
+ * repository: its one source, the wheelhouse, and each service's command, pre-start check and
+ * health check. Ports, env, units and everything else stay the stack's own.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function useDemoApp(native: Record<string, any>, repo: DemoRepo, release: keyof DemoRepo["commits"] = "v1"): void {
+  native["sources"] = { app: { git: repo.url, commit: repo.commits[release] } };
+  native["wheelhouse"] = "wheelhouse";
+  for (const svc of native["services"] as Array<Record<string, unknown>>) {
+    svc["path"] = ".";
+    svc["command"] = ["python", "-m", "stockdemo.server", svc["name"]];
+    svc["preStart"] = ["python", "-m", "stockdemo.check"];
+    svc["health"] = { http: "/health", timeoutSeconds: 30 };
+  }
+}
+
+/**
+ * A repository root for tools that read stack files (the template builder): Pulumi.yaml and
+ * Pulumi.<stack>.yaml copied from `root`, the stack's native services pointed at the demo app.
+ */
+export function demoStackRoot(root: string, stack: string, host: string, repo: DemoRepo): string {
+  const dir = mkdtempSync(join(tmpdir(), "parity-demo-root-"));
+  copyFileSync(join(root, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
+  const doc = parse(readFileSync(join(root, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, Record<string, Record<string, unknown>>> };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  useDemoApp(doc.config["parity:hostServices"]![host]!["native"] as Record<string, any>, repo);
+  writeFileSync(join(dir, `Pulumi.${stack}.yaml`), stringify(doc, { aliasDuplicateObjects: false }));
+  return dir;
 }

@@ -16,7 +16,7 @@ import { createGuest, destroyGuest, ensureTestbed, type Guest } from "../lib/tes
 import { SERVICE_SECRETS, TEST_SECRETS } from "../../fixtures/serviceSpecs";
 import { rawStackConfig } from "../../helpers/stackConfig";
 import { basicAuth, mustRunBundle, packageList, secretsFor, securityExposure, sh, unitStates, waitFor } from "./serviceHelpers";
-import { createDemoRepo, type DemoRepo } from "./demoApp";
+import { createDemoRepo, useDemoApp, type DemoRepo } from "./demoApp";
 
 const GUEST = "parity-t-svc-sa";
 const MEMORY_MB = 8192; // the stack's guest: 8 GB (seed 000)
@@ -66,14 +66,7 @@ function bundles(redisMaxmemoryMb = 2048, release: keyof DemoRepo["commits"] = "
   for (const name of ["lifebuddyRwPassword", "dbFullPassword", "dbRlsPassword"]) raw["secrets"][name] = { generate: { length: 32 } };
   sa.redis.maxmemoryMb = redisMaxmemoryMb;
   // The application: the stack's source pointed at the test repository, and its five services.
-  sa.native.sources = { app: { git: repo.url, commit: repo.commits[release] } };
-  sa.native.wheelhouse = "wheelhouse";
-  for (const svc of sa.native.services) {
-    svc.path = ".";
-    svc.command = ["python", "-m", "stockdemo.server", svc.name];
-    svc.preStart = ["python", "-m", "stockdemo.check"];
-    svc.health = { http: "/health", timeoutSeconds: 30 };
-  }
+  useDemoApp(sa.native, repo, release);
   const model = buildModel(validateStackConfig(raw, "stock-analysis"), "stock-analysis");
   return guestSteps(model.hostServices[0]!).map((step) => step.bundle);
 }
