@@ -18,11 +18,12 @@ export const PARITY_EXEC = `#!/bin/sh
 set -eu
 link="$1"; svc="$2"; sub="$3"; shift 3
 rel="$(readlink -f "$link" || true)"
-if [ -z "$rel" ] || [ ! -f "$rel/.parity-ready" ]; then
+venv="$rel/venvs/$svc"
+# current only ever points at a finished release; a pre-start check runs on one being built.
+if [ -z "$rel" ] || [ ! -d "$rel/src/$sub" ] || [ ! -d "$venv" ]; then
   echo "parity-exec: $svc: no installed release at $link; re-run the Parity deployment" >&2
   exit 1
 fi
-venv="$rel/venvs/$svc"
 cd "$rel/src/$sub"
 VIRTUAL_ENV="$venv"; PATH="$venv/bin:$PATH"; PARITY_RELEASE="$(basename "$rel")"
 export VIRTUAL_ENV PATH PARITY_RELEASE
