@@ -1,3 +1,6 @@
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import { PARITY_EXEC } from "../../../renderers/nativeServices/launch";
 import { renderNativeServices, type NativeServicesSpec } from "../../../renderers/nativeServices";
 import { nativeServicesSpec } from "../../fixtures/serviceSpecs";
 import { expectNoSecrets, fileOf, lines } from "./secrets";
@@ -95,5 +98,25 @@ describe("native services: application delivery", () => {
     expect(s).toContain(`ref='${SHA256.slice(0, 40)}'`);
     expect(s).toContain(`fetch_archive 'app' 'https://x.example/app-1.2.tar.gz' '${SHA256}' '1' 'none' '' "$dest"`);
     expect(s).toContain('die "source $name: $url does not match the pinned sha256 $sha"');
+  });
+});
+
+describe("parity-exec", () => {
+  test("enters the resolved release (via current or a release being built) and runs argv[0] from its venv", () => {
+    const root = fs.mkdtempSync("/tmp/parity-exec-");
+    try {
+      const rel = `${root}/releases/${COMMIT}`;
+      fs.mkdirSync(`${rel}/src/svc-dir`, { recursive: true });
+      fs.mkdirSync(`${rel}/venvs/web/bin`, { recursive: true });
+      fs.writeFileSync(`${rel}/venvs/web/bin/python`, '#!/bin/sh\necho "$PARITY_RELEASE $(pwd) $VIRTUAL_ENV $*"\n', { mode: 0o755 });
+      fs.symlinkSync(`releases/${COMMIT}`, `${root}/current`);
+      fs.writeFileSync(`${root}/parity-exec`, PARITY_EXEC, { mode: 0o755 });
+      const expected = `${COMMIT} ${rel}/src/svc-dir ${rel}/venvs/web -m app\n`;
+      expect(execFileSync(`${root}/parity-exec`, [`${root}/current`, "web", "svc-dir", "python", "-m", "app"], { encoding: "utf8" })).toBe(expected);
+      expect(execFileSync(`${root}/parity-exec`, [rel, "web", "svc-dir", "python", "-m", "app"], { encoding: "utf8" })).toBe(expected);
+      expect(() => execFileSync(`${root}/parity-exec`, [`${root}/nothing`, "web", "svc-dir", "python"], { stdio: "pipe" })).toThrow(/no installed release/);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });
