@@ -1,7 +1,7 @@
 import { HostServicesConfig } from "../contract/schema/hostServices";
 import { StackConfig } from "../contract/schema/stack";
 import type { PgBackupSpec } from "../renderers/backup";
-import type { NativeServicesSpec, SecretVariable } from "../renderers/nativeServices";
+import type { NativeServicesSpec, SecretVariable, SourceSpec } from "../renderers/nativeServices";
 import type { PostgresSpec } from "../renderers/postgres";
 import type { RabbitSpec } from "../renderers/rabbitmq";
 import type { RedisSpec } from "../renderers/redis";
@@ -58,6 +58,9 @@ function buildOne(cfg: StackConfig, stack: string, host: string, s: HostServices
   const pgUnit = `postgresql@${pg?.version ?? 15}-main.service`;
   const native: NativeServicesSpec | undefined = s.native && {
     project: s.native.project,
+    sources: Object.entries(s.native.sources).map(([name, src]) => nativeSource(name, src, env)),
+    keepReleases: s.native.keepReleases,
+    ...(s.native.wheelhouse !== undefined ? { wheelhouse: s.native.wheelhouse } : {}),
     bindHost: s.native.bindHost,
     extraPackages: s.native.extraPackages,
     ...(s.native.uv ? { uv: s.native.uv } : {}),
@@ -79,7 +82,16 @@ function buildOne(cfg: StackConfig, stack: string, host: string, s: HostServices
           secret.push({ variable: k, secret: env(ref.secret), template: value.parts.map((p) => (typeof p === "string" ? p : placeholder)).join("") });
         }
       }
-      return { name: n.name, description: n.description, port: n.port, ...(n.asgiApp ? { asgiApp: n.asgiApp } : {}), uses: n.uses, env: plain, secretEnv: secret };
+      return {
+        name: n.name, description: n.description, port: n.port, path: n.path,
+        ...(n.source !== undefined ? { source: n.source } : {}),
+        ...(n.requirements !== undefined ? { requirements: n.requirements } : {}),
+        ...(n.asgiApp ? { asgiApp: n.asgiApp } : {}),
+        ...(n.command ? { command: n.command } : {}),
+        ...(n.preStart ? { preStart: n.preStart } : {}),
+        health: { timeoutSeconds: n.health.timeoutSeconds, ...(n.health.http !== undefined ? { http: n.health.http } : { command: n.health.command ?? [] }) },
+        uses: n.uses, env: plain, secretEnv: secret,
+      };
     }),
     ...(s.native.health
       ? {
@@ -96,4 +108,18 @@ function buildOne(cfg: StackConfig, stack: string, host: string, s: HostServices
   };
   const backup: PgBackupSpec | undefined = s.backup && { ...s.backup, ...(s.backup.keepCount !== undefined ? { keepCount: s.backup.keepCount } : {}) };
   return { host, ...(postgres ? { postgres } : {}), ...(redis ? { redis } : {}), ...(rabbitmq ? { rabbitmq } : {}), ...(native ? { native } : {}), ...(backup ? { backup } : {}), secretEnv };
+}
+
+type NativeSourceConfig = NonNullable<HostServicesConfig["native"]>["sources"][string];
+
+/** A contract source (checked: exactly one form) as the renderer's spec; credentials by secret env name. */
+function nativeSource(name: string, src: NativeSourceConfig, env: (secret: string) => string): SourceSpec {
+  const c = src.credentials;
+  const credentials: SourceSpec["credentials"] = c?.token !== undefined
+    ? { kind: "token", secret: env(c.token), username: c.username }
+    : c?.sshKey !== undefined ? { kind: "sshKey", secret: env(c.sshKey), ...(c.knownHosts ? { knownHosts: c.knownHosts } : {}) } : undefined;
+  const pin: Pick<SourceSpec, "git" | "archive"> = src.git !== undefined
+    ? { git: { url: src.git, commit: src.commit ?? "", ...(src.tag !== undefined ? { tag: src.tag } : {}) } }
+    : { archive: { url: src.archive ?? "", sha256: src.sha256 ?? "", stripComponents: src.stripComponents ?? 0 } };
+  return { name, ...pin, ...(credentials ? { credentials } : {}) };
 }

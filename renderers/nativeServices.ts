@@ -1,20 +1,32 @@
 /**
  * The stock-analysis application services as native systemd units (seeds 000/001): Python 3.11,
- * a venv per service, env files in /etc/stock-analysis, journald, restart with a start limit,
- * ordering after the data services each one uses, sandboxing, and the unified health check.
- *
- * The application code is out of scope: until it is deployed to `codeDir`, each unit fails at
- * ExecStartPre with "application code not installed at …" instead of pretending to run.
+ * application code from pinned sources in releases with an atomic `current` switch, a venv per
+ * service, env files in /etc/stock-analysis, journald, restart with a start limit, ordering after
+ * the data services each one uses, a readiness gate on each service's own health check,
+ * sandboxing, and the unified health check that also probes every service.
  */
 import type { ProvisionBundle, RenderedFile } from "./bundle";
 import { assertEnvName } from "./common/shell";
 import { renderServiceEnv, splitTemplate } from "./nativeServices/env";
 import { PARITY_HEALTH_PY, renderHealthCommand } from "./nativeServices/healthPy";
 import { renderNativeScript } from "./nativeServices/script";
-import { renderAppUnit, renderHealthUnit, renderRequireApp } from "./nativeServices/units";
+import { renderAppUnit, renderHealthUnit } from "./nativeServices/units";
+import { PARITY_EXEC, PARITY_WAIT_HEALTHY } from "./nativeServices/launch";
+import { releaseRef, type SourceSpec } from "./nativeServices/sources";
 import { nativePaths, type NativePaths } from "./nativeServices/paths";
 
 export type DataService = "postgresql" | "redis" | "rabbitmq";
+export type { SourceSpec } from "./nativeServices/sources";
+
+/** Exactly one of `http` or `command`. */
+export interface ServiceHealth {
+  /** URL path answered 2xx on `http://127.0.0.1:<port>` when healthy, e.g. `/health`. */
+  readonly http?: string;
+  /** argv run in the service's release and venv (bare first word: from the venv's bin); exit 0 = healthy. */
+  readonly command?: readonly string[];
+  /** Seconds a (re)start may take to become healthy. Default `60`. */
+  readonly timeoutSeconds?: number;
+}
 
 /** A variable whose value comes from a secret, optionally inside a template. */
 export interface SecretVariable {
@@ -35,10 +47,19 @@ export interface NativeService {
   /** Human name, e.g. `Broker Gateway`. */
   readonly description: string;
   readonly port: number;
+  /** Name of its entry in `sources`. Default: the only source. */
+  readonly source?: string;
+  /** Its directory inside the release. Default `.`. */
+  readonly path?: string;
+  /** Requirements file relative to `path`; an explicit one must exist. Default `requirements.txt` when present. */
+  readonly requirements?: string;
   /** ASGI application `module:attribute` started with uvicorn. Default `main:app`. */
   readonly asgiApp?: string;
-  /** Full ExecStart argv instead of uvicorn. Default: `<venv>/bin/python -m uvicorn <asgiApp> --host <bindHost> --port <port>`. */
+  /** ExecStart argv instead of uvicorn (a bare first word is looked up in the venv). Default: `python -m uvicorn <asgiApp> --host <bindHost> --port <port>`. */
   readonly command?: readonly string[];
+  /** Run once per new release, as the service would run, before `current` switches; non-zero keeps the old release. Default: none. */
+  readonly preStart?: readonly string[];
+  readonly health: ServiceHealth;
   /** Data services it needs: ordering (After=) and Wants=. Default `[]`. */
   readonly uses?: readonly DataService[];
   /** Plain variables (the env contract's literals and derived values). Default `{}`. */
@@ -74,6 +95,12 @@ export interface NativeServicesSpec {
   /** Prefix of units, directories and users. Default `stock-analysis`. */
   readonly project?: string;
   readonly services: readonly NativeService[];
+  /** Pinned application sources; at least one. */
+  readonly sources: readonly SourceSpec[];
+  /** Releases kept per source, the current one included. Default `3`. */
+  readonly keepReleases?: number;
+  /** Wheels for offline installs (`--no-index --find-links`): relative to the release root, or absolute. Default: none (the package index). */
+  readonly wheelhouse?: string;
   /** Address services bind to. Default `0.0.0.0` (seed 000). */
   readonly bindHost?: string;
   /**
@@ -94,9 +121,19 @@ export interface NativeServicesSpec {
   readonly systemdVersion?: number;
 }
 
+/** A service with its defaults applied. */
+export interface ResolvedService extends NativeService {
+  readonly source: string;
+  readonly path: string;
+  readonly health: Required<Pick<ServiceHealth, "timeoutSeconds">> & ServiceHealth;
+}
+
 export interface ResolvedNative {
   readonly project: string;
-  readonly services: readonly NativeService[];
+  readonly services: readonly ResolvedService[];
+  readonly sources: readonly SourceSpec[];
+  readonly keepReleases: number;
+  readonly wheelhouse: string | undefined;
   readonly bindHost: string;
   readonly dependencyUnits: Readonly<Record<DataService, readonly string[]>>;
   readonly python: string;
@@ -110,9 +147,17 @@ export interface ResolvedNative {
 
 export function resolveNative(spec: NativeServicesSpec): ResolvedNative {
   const project = spec.project ?? "stock-analysis";
+  const onlySource = spec.sources.length === 1 ? spec.sources[0]!.name : undefined;
   const r: ResolvedNative = {
     project,
-    services: spec.services,
+    services: spec.services.map((s) => {
+      const source = s.source ?? onlySource;
+      if (source === undefined) throw new Error(`service ${s.name} must name one of the sources ${spec.sources.map((x) => x.name).join(", ")}`);
+      return { ...s, source, path: s.path ?? ".", health: { timeoutSeconds: 60, ...s.health } };
+    }),
+    sources: spec.sources,
+    keepReleases: spec.keepReleases ?? 3,
+    wheelhouse: spec.wheelhouse,
     bindHost: spec.bindHost ?? "0.0.0.0",
     dependencyUnits: {
       postgresql: spec.dependencyUnits?.postgresql ?? ["postgresql.service"],
@@ -130,7 +175,13 @@ export function resolveNative(spec: NativeServicesSpec): ResolvedNative {
   if (!/^[a-z][a-z0-9-]*$/.test(project)) throw new Error(`project "${project}" must be a lowercase name`);
   const names = new Set<string>();
   const ports = new Set<number>();
+  if (r.sources.length === 0) throw new Error("native services need at least one source");
+  for (const src of r.sources) releaseRef(src); // validates the pin
+  if (r.keepReleases < 2) throw new Error("keepReleases must be at least 2 (the current release and one to roll back to)");
   for (const s of r.services) {
+    if (!r.sources.some((x) => x.name === s.source)) throw new Error(`service ${s.name} names unknown source ${s.source}`);
+    if ((s.health.http === undefined) === (s.health.command === undefined)) throw new Error(`service ${s.name}: health needs exactly one of http or command`);
+    for (const rel of [s.path, s.requirements ?? "."]) if (rel.startsWith("/") || rel.split("/").includes("..")) throw new Error(`service ${s.name}: path ${rel} must stay inside the release`);
     if (!/^[a-z][a-z0-9-]*$/.test(s.name)) throw new Error(`service name "${s.name}" must be lowercase letters, digits, dashes`);
     if (names.has(s.name)) throw new Error(`duplicate service ${s.name}`);
     if (ports.has(s.port)) throw new Error(`port ${s.port} used twice`);
@@ -152,6 +203,7 @@ export function resolveNative(spec: NativeServicesSpec): ResolvedNative {
 /** Every secret environment name the step needs. */
 function secretNames(r: ResolvedNative): string[] {
   const names = r.services.flatMap((s) => (s.secretEnv ?? []).map((v) => v.secret));
+  for (const src of r.sources) if (src.credentials) names.push(src.credentials.secret);
   const h = r.health;
   if (h) for (const x of [h.postgres, h.redis, h.rabbitmq]) if (x) names.push(x.passwordSecret);
   return [...new Set(names)].sort();
@@ -164,7 +216,8 @@ export function renderNativeServices(spec: NativeServicesSpec): ProvisionBundle 
   const files: RenderedFile[] = [
     { path: p.healthModule, content: PARITY_HEALTH_PY, mode: "0644" },
     { path: p.healthCommand, content: renderHealthCommand(p.libDir), mode: "0755" },
-    { path: p.requireApp, content: renderRequireApp(), mode: "0755" },
+    { path: p.exec, content: PARITY_EXEC, mode: "0755" },
+    { path: p.waitHealthy, content: PARITY_WAIT_HEALTHY, mode: "0755" },
   ];
   for (const s of r.services) {
     files.push(
@@ -174,7 +227,7 @@ export function renderNativeServices(spec: NativeServicesSpec): ProvisionBundle 
   }
   if (r.health) {
     files.push(
-      { path: p.healthConfig, content: renderHealthConfig(r.health), mode: "0644" },
+      { path: p.healthConfig, content: renderHealthConfig(r.health, r), mode: "0644" },
       { path: p.unitFile("health"), content: renderHealthUnit(r), mode: "0644" },
     );
   }
@@ -182,7 +235,7 @@ export function renderNativeServices(spec: NativeServicesSpec): ProvisionBundle 
 }
 
 /** `health.json`: where to connect and which environment variable holds each password. */
-export function renderHealthConfig(h: HealthSpec): string {
+export function renderHealthConfig(h: HealthSpec, r?: Pick<ResolvedNative, "services" | "project">): string {
   const doc: Record<string, unknown> = { timeout_seconds: 3 };
   if (h.postgres) {
     const x = h.postgres;
@@ -195,6 +248,15 @@ export function renderHealthConfig(h: HealthSpec): string {
   if (h.rabbitmq) {
     const x = h.rabbitmq;
     doc["rabbitmq"] = { host: x.host ?? "127.0.0.1", port: x.port ?? 5672, vhost: x.vhost, user: x.user, password_env: x.passwordSecret };
+  }
+  // Each service's own health: its HTTP check, or (for a command check, which needs the
+  // service's own environment) whether its port accepts connections.
+  if (r && r.services.length > 0) {
+    doc["services"] = r.services.map((s) => ({
+      name: s.name,
+      unit: `${r.project}-${s.name}.service`,
+      ...(s.health.http !== undefined ? { http: { host: "127.0.0.1", port: s.port, path: s.health.http } } : { tcp: { host: "127.0.0.1", port: s.port } }),
+    }));
   }
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

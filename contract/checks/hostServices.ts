@@ -5,6 +5,7 @@ import { checkHostServiceRules } from "./hostServiceRules";
 import { plainSecretProblems } from "./env";
 import { Problem } from "../problems";
 import { StackConfig } from "../schema/stack";
+import { checkNativeDelivery } from "./nativeDelivery";
 
 /** In-guest services must name things that exist and fit the guest they run in. */
 export function checkHostServices(cfg: StackConfig): Problem[] {
@@ -79,6 +80,7 @@ export function checkHostServices(cfg: StackConfig): Problem[] {
         for (const r of secretRefs) if (r.kind === "secret") needSecret(`${path}.env.${k}`, r.name);
       }
     });
+    if (s.native) out.push(...checkNativeDelivery(`${base}.native`, s.native, needSecret));
     const health = s.native?.health?.postgres;
     if (health) {
       const role = pg?.roles.find((r) => r.name === health.user);

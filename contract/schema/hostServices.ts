@@ -63,19 +63,104 @@ export const rabbitService = z.strictObject({
   managementPort: port.default(15672),
 });
 
+const sha40 = z.string().regex(/^[0-9a-f]{40}$/, {
+  message: "must be a full 40-hex commit SHA (a branch, a short SHA or a tag alone can move; name the tag under `tag` to have it checked against this commit)",
+});
+
+/** Refuses a key that would make a source float, naming what to write instead. */
+const floating = (key: string) =>
+  z.unknown().refine((v) => v === undefined, { error: `'${key}' is refused: a branch or other moving ref deploys whatever it points to at the time; pin 'commit' (40 hex) and optionally 'tag'` }).optional();
+
+/**
+ * Git URLs Parity fetches from: https/http, ssh (`ssh://` or `user@host:path`), `git://` or
+ * `file://`. The commit pin is what makes plain-text transports acceptable: git checks every
+ * object against it. Credentials never go in the URL (they would land in logs and state).
+ */
+const gitUrl = z.string().refine(
+  (u) => /^(https?|ssh|git|file):\/\/[^\s]+$/.test(u) || /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s]+$/.test(u),
+  { message: "must be a git URL: https://, http://, ssh://, git://, file:// or user@host:path" },
+).refine((u) => !/^[a-z]+:\/\/[^/@]*:[^/@]*@/.test(u), { message: "must not carry credentials (user:password@); use credentials.token with a stack secret" });
+
+/**
+ * How a private source authenticates: exactly one of `token` (https: sent as an HTTP header from
+ * the environment, never on a command line) or `sshKey` (an SSH deploy key's private key text).
+ * Both name `parity:secrets`, which reach the guest on the step's stdin.
+ */
+const sourceCredentials = z.strictObject({
+  token: secretName.optional(),
+  /** User name sent with the token (GitHub: `x-access-token`; GitLab: `oauth2`). */
+  username: z.string().regex(/^[A-Za-z0-9._-]+$/).default("x-access-token"),
+  sshKey: secretName.optional(),
+  /** `known_hosts` lines of the git server (public). Without them the first key seen is kept (trust on first use). */
+  knownHosts: z.array(z.string().min(1)).optional(),
+});
+
+/**
+ * A pinned application source: exactly one of `git` (+ `commit`, optional `tag`) or `archive`
+ * (+ `sha256`). contract/checks/hostServices.ts enforces which keys go together.
+ */
+export const nativeSource = z.strictObject({
+  git: gitUrl.optional(),
+  commit: sha40.optional(),
+  /** A tag to fetch; the deployment fails unless it still points at `commit`. */
+  tag: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, { message: "must be a tag name" }).optional(),
+  /** A release archive (.tar.gz, .tgz, .tar.xz, .tar or .zip) over https (or http on a trusted LAN: the sha256 is checked). */
+  archive: z.url({ protocol: /^https?$/ }).optional(),
+  sha256: z.string().regex(/^[a-f0-9]{64}$/, { message: "must be the archive's sha256 (64 lowercase hex digits)" }).optional(),
+  /** Leading path components of the archive to drop, e.g. 1 for GitHub's `<repo>-<sha>/` top directory. Default 0. */
+  stripComponents: z.number().int().min(0).max(5).optional(),
+  credentials: sourceCredentials.optional(),
+  branch: floating("branch"),
+  ref: floating("ref"),
+});
+
+/** Per service, exactly one of `http` or `command`: what the readiness gate and the aggregate /health probe. */
+const nativeHealth = z.strictObject({
+  /** `GET http://127.0.0.1:<port><path>` must answer 2xx. */
+  http: z.string().regex(/^\/[^\s]*$/, { message: "must be an absolute URL path such as /health" }).optional(),
+  /** argv run in the service's release and venv (a bare first word is looked up in the venv); exit 0 means healthy. */
+  command: z.array(z.string().min(1)).min(1).optional(),
+  /** How long a (re)start may take to become healthy before systemd counts it as failed. Default 60. */
+  timeoutSeconds: z.number().int().min(5).max(600).default(60),
+});
+
+/** Source names become directories beside these. */
+const RESERVED_SOURCE_NAMES = ["bin", "lib", "venvs", "services", "cache", "releases", "current"];
+
+const relativePath = z.string().regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[^\0]*$/, { message: "must be a path inside the release (relative, no '..')" });
+
 export const nativeServices = z.strictObject({
   /** Prefix of units, users and directories. */
   project: z.string().regex(/^[a-z][a-z0-9-]*$/).default("stock-analysis"),
   bindHost: z.string().default("0.0.0.0"),
   extraPackages: z.array(z.string()).default([]),
+  /** uv (Astral): a binary on the guest (`sourcePath`) or an https download (`url`), both checked against `sha256`. */
   uv: z.strictObject({ path: absolutePath.optional(), sourcePath: absolutePath.optional(), url: z.url({ protocol: /^https$/ }).optional(), sha256: z.string().regex(/^[a-f0-9]{64}$/).optional() }).optional(),
-  /** The unified `/health` endpoint (for Zabbix): checks the data services this guest runs. */
+  /** The unified `/health` endpoint (for Zabbix): checks the data services this guest runs, and each service's own health. */
   health: z.strictObject({ port: port.default(8010), postgres: z.strictObject({ database: pgIdentifier, user: pgIdentifier }).optional() }).optional(),
+  /** Pinned application sources by name; services name theirs with `source` (default: the only one). */
+  sources: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/).refine((n) => !RESERVED_SOURCE_NAMES.includes(n), { message: `must not be one of ${RESERVED_SOURCE_NAMES.join(", ")}` }), nativeSource)
+    .refine((r) => Object.keys(r).length > 0, { message: "needs at least one source" }),
+  /** Releases kept per source (the current one included) for instant roll back. */
+  keepReleases: z.number().int().min(2).max(20).default(3),
+  /** Directory of wheels for offline installs (`--no-index --find-links`): relative to the release, or absolute on the guest. Default: the package index. */
+  wheelhouse: z.string().min(1).optional(),
   services: z.array(z.strictObject({
     name: z.string().regex(/^[a-z][a-z0-9-]*$/),
     description: z.string().min(1),
     port,
+    /** Name under `sources`; default the only source. */
+    source: z.string().optional(),
+    /** The service's directory in its release; default the release root. */
+    path: relativePath.default("."),
+    /** Requirements file (relative to `path`) for pip/uv pip when the service has no `uv.lock`. Default `requirements.txt` if present. */
+    requirements: relativePath.optional(),
     asgiApp: z.string().regex(/^[A-Za-z_][\w.]*:[A-Za-z_]\w*$/).optional(),
+    /** argv run in the service's directory; a bare first word is looked up in the venv's bin. Default: uvicorn `asgiApp`. */
+    command: z.array(z.string().min(1)).min(1).optional(),
+    /** argv run once per new release, as the service would run (its env, its venv), before `current` switches; non-zero keeps the old release. */
+    preStart: z.array(z.string().min(1)).min(1).optional(),
+    health: nativeHealth,
     uses: z.array(z.enum(["postgresql", "redis", "rabbitmq"])).default([]),
     /** Templates like Docker services' env: literals, `${stack.*}` and `${secret.NAME}` (one secret per value). */
     env: z.record(envVarName, z.string()).default({}),

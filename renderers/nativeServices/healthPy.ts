@@ -4,7 +4,8 @@
  * really serves this application:
  * - PostgreSQL: startup, SCRAM-SHA-256 (or md5/cleartext) authentication, `SELECT 1`;
  * - Redis: AUTH and PING on every node, and `cluster_state:ok` in cluster mode;
- * - RabbitMQ: the AMQP 0-9-1 handshake with PLAIN credentials up to Connection.OpenOk on the vhost.
+ * - RabbitMQ: the AMQP 0-9-1 handshake with PLAIN credentials up to Connection.OpenOk on the vhost;
+ * - each application service: its own HTTP health check (2xx), or its port for a command check.
  *
  * Services import it (`from parity_health import check_all`, PYTHONPATH=/opt/stock-analysis/lib)
  * for their own `/health`; `parity-health serve` answers `/health` for Zabbix; `parity-health check`
@@ -22,6 +23,8 @@ import struct
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 DEFAULT_CONFIG = "/etc/stock-analysis/health.json"
@@ -236,6 +239,22 @@ def check_rabbitmq(cfg, timeout):
 CHECKS = {"postgres": check_postgres, "redis": check_redis, "rabbitmq": check_rabbitmq}
 
 
+# ---------------------------------------------------------------- application services
+def check_service(cfg, timeout):
+    """A service's own health: its HTTP check (2xx), or for a command check, its port accepting."""
+    if "http" in cfg:
+        h = cfg["http"]
+        url = "http://%s:%d%s" % (h.get("host", "127.0.0.1"), int(h["port"]), h["path"])
+        try:
+            with urllib.request.urlopen(url, timeout=timeout) as r:
+                return "HTTP %d" % r.status
+        except urllib.error.HTTPError as exc:
+            raise CheckError("HTTP %d from %s" % (exc.code, url))
+    t = cfg["tcp"]
+    with socket.create_connection((t.get("host", "127.0.0.1"), int(t["port"])), timeout):
+        return "port %d accepts connections" % int(t["port"])
+
+
 def check_all(config):
     """Runs every configured check; returns (healthy, report dict)."""
     timeout = float(config.get("timeout_seconds", 3))
@@ -253,6 +272,19 @@ def check_all(config):
             ok = False
         report["checks"][name] = {"ok": ok, "detail": detail,
                                   "latency_ms": round((time.monotonic() - started) * 1000, 1)}
+        if not ok:
+            report["status"] = "fail"
+    services = config.get("services") or []
+    if services:
+        report["services"] = {}
+    for svc in services:
+        started = time.monotonic()
+        try:
+            detail, ok = check_service(svc, timeout), True
+        except (OSError, CheckError, KeyError, ValueError) as exc:
+            detail, ok = "%s: %s" % (type(exc).__name__, exc), False
+        report["services"][svc["name"]] = {"ok": ok, "detail": detail, "unit": svc.get("unit", ""),
+                                           "latency_ms": round((time.monotonic() - started) * 1000, 1)}
         if not ok:
             report["status"] = "fail"
     report["time"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())

@@ -1,7 +1,9 @@
-/** The native services step's script: Python, uv (only from configured sources), venvs, secrets, units. */
+/** The native services step's script: Python, uv (only from configured sources), secrets, releases, units. */
 import type { NativeService, ResolvedNative } from "../nativeServices";
 import { scriptPrelude, shq } from "../common/shell";
 import { splitTemplate } from "./env";
+import { RELEASE_FUNCTIONS, renderReleases, renderRollbackAndPrune } from "./release";
+import { FETCH_FUNCTIONS, sourcePackages } from "./sources";
 
 function secretsBlock(file: string, vars: ReadonlyArray<{ readonly variable: string; readonly secret: string; readonly template?: string }>): string {
   const lines = vars.map((v) => {
@@ -29,7 +31,7 @@ function healthSecrets(r: ResolvedNative): string {
 export function renderNativeScript(r: ResolvedNative): string {
   const p = r.paths;
   const py = r.python;
-  const packages = ["python3", py, `${py}-venv`, ...r.extraPackages];
+  const packages = [...new Set(["python3", py, `${py}-venv`, ...r.sources.flatMap(sourcePackages), ...r.extraPackages])];
   const uv = r.uv;
   const healthUnit = p.unitName("health");
   const healthFiles = [p.unitFile("health"), p.healthConfig, p.healthModule, p.healthCommand];
@@ -38,15 +40,16 @@ UV=${shq(uv.path)}
 PYTHON=${shq(`/usr/bin/${py}`)}
 
 ensure_packages ${packages.map(shq).join(" ")}
-install -d -m 0755 ${shq(p.optDir)} ${shq(`${p.optDir}/venvs`)} ${shq(`${p.optDir}/services`)} ${shq(`${p.optDir}/bin`)} ${shq(p.libDir)}
-install -d -m 0755 ${shq(p.etcDir)}
+install -d -m 0755 ${shq(p.optDir)} ${shq(p.binDir)} ${shq(p.libDir)} ${shq(p.etcDir)}
+install -d -m 0700 ${shq(p.cacheDir)}
 
 # uv: only from a path on the guest or a configured, checksummed URL. Never pretend it exists.
 uv_available=0
 if [ -x "$UV" ]; then
   uv_available=1
 elif [ -n ${shq(uv.sourcePath ?? "")} ] && [ -f ${shq(uv.sourcePath ?? "")} ]; then
-  install -m 0755 ${shq(uv.sourcePath ?? "")} "$UV"
+  ${uv.sha256 ? `echo ${shq(`${uv.sha256}  ${uv.sourcePath ?? ""}`)} | sha256sum -c --quiet - || die "uv at ${uv.sourcePath ?? ""} does not match the configured sha256"
+  ` : ""}install -m 0755 ${shq(uv.sourcePath ?? "")} "$UV"
   log "installed uv from ${uv.sourcePath ?? ""}"
   uv_available=1
 elif [ -n ${shq(uv.url ?? "")} ]; then
@@ -64,20 +67,8 @@ elif [ -n ${shq(uv.url ?? "")} ]; then
   log "installed uv from ${uv.url ?? ""}"
   uv_available=1
 else
-  warn "uv is NOT installed: not found at $UV, and neither uv.sourcePath nor uv.url is configured. Virtualenvs are created with '$PYTHON -m venv' instead; the application deployment must install its dependencies."
+  warn "uv is NOT installed: not found at $UV, and neither uv.sourcePath nor uv.url is configured. New releases get their venvs from '$PYTHON -m venv' and dependencies from pip."
 fi
-
-for svc in ${r.services.map((s) => shq(s.name)).join(" ")}; do
-  venv=${shq(`${p.optDir}/venvs`)}/"$svc"
-  [ -x "$venv/bin/python" ] && continue
-  if [ "$uv_available" = 1 ]; then
-    "$UV" venv --quiet --python "$PYTHON" "$venv"
-    log "created venv $venv with uv"
-  else
-    "$PYTHON" -m venv "$venv"
-    log "created venv $venv with $PYTHON -m venv (uv unavailable)"
-  fi
-done
 
 # Secret variables, written from the step's secret environment (never from the bundle).
 env_quote() { local v="\${1//\\\\/\\\\\\\\}"; v="\${v//\\"/\\\\\\"}"; printf '"%s"' "$v"; }
@@ -98,16 +89,23 @@ if any_changed ${[...r.services.map((s) => p.unitFile(s.name)), ...(r.health ? [
   systemctl daemon-reload
 fi
 
-# Application units: (re)started only when their unit, env or secrets changed. --no-block:
-# without deployed code they fail at ExecStartPre, which is reported below, not fatal here.
-restarted=()
-for svc in ${r.services.map((s) => shq(s.name)).join(" ")}; do
-  unit=${shq(`${r.project}-`)}"$svc.service"
-  systemctl is-enabled --quiet "$unit" || systemctl enable --quiet "$unit"
-  if touched "/etc/systemd/system/$unit" || touched ${shq(`${p.etcDir}/`)}"$svc.env" || touched ${shq(`${p.etcDir}/`)}"$svc.secrets.env"; then
-    systemctl restart --no-block "$unit"
-    restarted+=("$svc")
-  fi
+# Application releases: build what is not installed yet, then switch \`current\` atomically.
+SOURCES_CACHE=${shq(p.cacheDir)}
+${FETCH_FUNCTIONS}
+${RELEASE_FUNCTIONS}
+${renderReleases(r)}
+
+# A unit restarts only when its release, unit, env or secrets changed (or it is not running).
+# The restart blocks on each unit's readiness gate, so "restarted" means "healthy".
+restart_units=()
+${r.services.map((s) => restartCheck(r, s)).join("\n")}
+if [ "\${#restart_units[@]}" -gt 0 ]; then
+  log "restarting: \${restart_units[*]}"
+  systemctl restart "\${restart_units[@]}" || warn "not every restarted service became healthy"
+fi
+${renderRollbackAndPrune(r)}
+for u in "\${restart_units[@]}"; do
+  systemctl is-active --quiet "$u" || die "$u did not become healthy; see journalctl -u $u"
 done
 ${
   r.health
@@ -120,21 +118,16 @@ elif ! systemctl is-active --quiet ${shq(healthUnit)}; then
 fi`
     : ""
 }
-
-if [ "\${#restarted[@]}" -gt 0 ]; then
-  sleep 3
-  for svc in "\${restarted[@]}"; do
-    unit=${shq(`${r.project}-`)}"$svc.service"
-    code=${shq(`${p.optDir}/services/`)}"$svc"
-    if systemctl is-active --quiet "$unit"; then
-      log "$unit is running"
-    elif [ ! -d "$code" ] || [ -z "$(ls -A "$code" 2>/dev/null)" ]; then
-      warn "$unit is enabled but cannot run: application code not installed at $code"
-    else
-      warn "$unit is not running: see journalctl -u $unit"
-    fi
-  done
-fi
 log "${r.project} services configured"
 `;
+}
+
+function restartCheck(r: ResolvedNative, s: ResolvedNative["services"][number]): string {
+  const p = r.paths;
+  const i = r.sources.findIndex((x) => x.name === s.source);
+  const unit = p.unitName(s.name);
+  return `systemctl is-enabled --quiet ${shq(unit)} || systemctl enable --quiet ${shq(unit)}
+if [ "$switched_${i}" = 1 ] || touched ${shq(p.unitFile(s.name))} || touched ${shq(p.envFile(s.name))} || touched ${shq(p.secretsFile(s.name))} || ! systemctl is-active --quiet ${shq(unit)}; then
+  restart_units+=(${shq(unit)})
+fi`;
 }

@@ -17,14 +17,15 @@ describe("renderNativeServices", () => {
     }
     expect(paths).toContainEqual(["/opt/stock-analysis/lib/parity_health.py", "0644"]);
     expect(paths).toContainEqual(["/opt/stock-analysis/bin/parity-health", "0755"]);
-    expect(paths).toContainEqual(["/opt/stock-analysis/bin/parity-require-app", "0755"]);
+    expect(paths).toContainEqual(["/opt/stock-analysis/bin/parity-exec", "0755"]);
+    expect(paths).toContainEqual(["/opt/stock-analysis/bin/parity-wait-healthy", "0755"]);
     expect(paths).toContainEqual(["/etc/stock-analysis/health.json", "0644"]);
     expect(paths).toContainEqual(["/etc/systemd/system/stock-analysis-health.service", "0644"]);
-    expect(b.files).toHaveLength(APPS.length * 2 + 5);
+    expect(b.files).toHaveLength(APPS.length * 2 + 6);
     expect(b.secretEnv).toEqual(["PG_STOCK_ANALYSIS_PASSWORD", "RABBITMQ_APP_PASSWORD", "REDIS_PASSWORD"]);
   });
 
-  test("app unit: ordering, env files, code check, uvicorn in the venv, restart policy, sandbox", () => {
+  test("app unit: ordering, env files, release via parity-exec, readiness gate, restart policy, sandbox", () => {
     const unit = lines(fileOf(b, "/etc/systemd/system/stock-analysis-broker-gateway.service").content);
     const deps = "postgresql@15-main.service parity-redis@6379.service parity-redis@6380.service parity-redis@6381.service rabbitmq-server.service";
     expect(unit).toContain(`After=network-online.target ${deps}`);
@@ -32,9 +33,10 @@ describe("renderNativeServices", () => {
     expect(unit).toContain("EnvironmentFile=/etc/stock-analysis/broker-gateway.env");
     expect(unit).toContain("EnvironmentFile=-/etc/stock-analysis/broker-gateway.secrets.env");
     expect(unit).toContain(
-      "ExecStartPre=/opt/stock-analysis/bin/parity-require-app stock-analysis-broker-gateway /opt/stock-analysis/services/broker-gateway /opt/stock-analysis/venvs/broker-gateway",
+      "ExecStart=/opt/stock-analysis/bin/parity-exec /opt/stock-analysis/app/current broker-gateway services/broker-gateway python -m uvicorn main:app --host 0.0.0.0 --port 8001",
     );
-    expect(unit).toContain("ExecStart=/opt/stock-analysis/venvs/broker-gateway/bin/python -m uvicorn main:app --host 0.0.0.0 --port 8001");
+    expect(unit).toContain("ExecStartPost=/opt/stock-analysis/bin/parity-wait-healthy 60 http 8001 /health");
+    expect(unit).toContain("TimeoutStartSec=90s");
     for (const l of ["DynamicUser=yes", "Restart=on-failure", "RestartSec=5s", "StartLimitIntervalSec=600", "StartLimitBurst=5", "PrivateTmp=yes",
       "ProtectSystem=strict", "ProtectHome=yes", "NoNewPrivileges=yes", "CapabilityBoundingSet=", "SystemCallFilter=@system-service",
       "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX", "SyslogIdentifier=stock-analysis-broker-gateway"]) {
@@ -82,14 +84,15 @@ describe("renderNativeServices", () => {
       postgres: { host: "127.0.0.1", port: 5432, database: "stock_analysis_event_store", user: "stock_analysis_user", password_env: "PG_STOCK_ANALYSIS_PASSWORD" },
       redis: { nodes: [6379, 6380, 6381].map((port) => ({ host: "127.0.0.1", port })), cluster: true, password_env: "REDIS_PASSWORD" },
       rabbitmq: { host: "127.0.0.1", port: 5672, vhost: "/stock-analysis", user: "stock_analysis", password_env: "RABBITMQ_APP_PASSWORD" },
+      services: APPS.map((a, i) => ({ name: a, unit: `stock-analysis-${a}.service`, http: { host: "127.0.0.1", port: 8001 + i, path: "/health" } })),
     });
     const unit = lines(fileOf(b, "/etc/systemd/system/stock-analysis-health.service").content);
     expect(unit).toContain("ExecStart=/usr/bin/python3 /opt/stock-analysis/bin/parity-health serve --config /etc/stock-analysis/health.json --bind 0.0.0.0 --port 8010");
     expect(fileOf(b, "/opt/stock-analysis/lib/parity_health.py").content).not.toMatch(/^import (psycopg|redis|pika|requests)/m);
   });
 
-  test("missing code fails clearly", () => {
-    expect(fileOf(b, "/opt/stock-analysis/bin/parity-require-app").content).toContain('application code not installed at $code');
+  test("missing release fails clearly", () => {
+    expect(fileOf(b, "/opt/stock-analysis/bin/parity-exec").content).toContain("no installed release at $link");
   });
 
   test("no secret in any rendered text; deterministic hash", () => {
@@ -99,8 +102,13 @@ describe("renderNativeServices", () => {
 
   test("validation", () => {
     const base = nativeServicesSpec();
-    expect(() => renderNativeServices({ ...base, services: [...base.services, { name: "dup", description: "d", port: 8001 }] })).toThrow(/port 8001/);
-    expect(() => renderNativeServices({ services: [{ name: "a", description: "a", port: 1, secretEnv: [{ variable: "X", secret: "Y", template: "no placeholder" }] }] })).toThrow(/placeholder|no \{secret\}/);
-    expect(() => renderNativeServices({ services: [{ name: "Bad", description: "a", port: 1 }] })).toThrow(/lowercase/);
+    const health = { http: "/health" };
+    const sources = base.sources;
+    expect(() => renderNativeServices({ ...base, services: [...base.services, { name: "dup", description: "d", port: 8001, health }] })).toThrow(/port 8001/);
+    expect(() => renderNativeServices({ sources, services: [{ name: "a", description: "a", port: 1, health, secretEnv: [{ variable: "X", secret: "Y", template: "no placeholder" }] }] })).toThrow(/placeholder|no \{secret\}/);
+    expect(() => renderNativeServices({ sources, services: [{ name: "Bad", description: "a", port: 1, health }] })).toThrow(/lowercase/);
+    expect(() => renderNativeServices({ sources, services: [{ name: "a", description: "a", port: 1, health: {} }] })).toThrow(/exactly one of http or command/);
+    expect(() => renderNativeServices({ sources: [{ name: "app", git: { url: "https://x.example/r.git", commit: "main" } }], services: [{ name: "a", description: "a", port: 1, health }] })).toThrow(/40-hex/);
+    expect(() => renderNativeServices({ sources, services: [{ name: "a", description: "a", port: 1, health, path: "../etc" }] })).toThrow(/inside the release/);
   });
 });
