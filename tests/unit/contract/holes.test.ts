@@ -145,6 +145,17 @@ describe("accepted though they would fail at deploy or break a rule", () => {
     expectProblem(az, `parity:services[${svcIndex(az, "backend")}].healthcheck.intervalSeconds`, /more than a Container App probe takes/, /at most 240/, "azure");
   });
 
+  it("on azure, every CPU and probe timing the Container App component used to clamp", () => {
+    const az: Raw = rawStackConfig("azure");
+    svc(az, "backend").limits.cpus = 0.1;
+    svc(az, "backend").healthcheck = { test: ["CMD", "true"], timeoutSeconds: 241, retries: 11, startPeriodSeconds: 61 };
+    const i = svcIndex(az, "backend");
+    expectProblem(az, `parity:services[${i}].limits.cpus`, /0.1 CPUs is not a Container Apps consumption size/, /0.25 to 4 in steps of 0.25/, "azure");
+    expectProblem(az, `parity:services[${i}].healthcheck.timeoutSeconds`, /241 is more than a Container App probe takes/, /at most 240/, "azure");
+    expectProblem(az, `parity:services[${i}].healthcheck.retries`, /11 is more than a Container App probe takes/, /at most 10/, "azure");
+    expectProblem(az, `parity:services[${i}].healthcheck.startPeriodSeconds`, /61 is more than a Container App probe takes/, /at most 60/, "azure");
+  });
+
   it("an env value of 1 MiB, refused without echoing it", () => {
     const raw: Raw = rawStackConfig("local");
     svc(raw, "backend").env.BIG = "x".repeat(1024 * 1024);
