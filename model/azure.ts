@@ -1,6 +1,7 @@
 import { parseTemplate, templateRefs } from "../contract/envTemplate";
 import { AzureRealization, AzureSettings } from "../contract/schema/azure";
-import { StackConfig } from "../contract/schema/stack";
+import { healthcheck } from "../contract/schema/services";
+import { ServiceConfig, StackConfig, WorkerPoolConfig } from "../contract/schema/stack";
 import { AzureNames, azureNames } from "./azureNames";
 import { EnvValue } from "./types";
 
@@ -17,6 +18,31 @@ export interface AzureAppSettings {
   readonly targetPort?: number;
   /** External ingress only: IPv4 networks allowed in, by rule name (IP security restrictions). */
   readonly allowedSources: Readonly<Record<string, string>>;
+  /**
+   * Consumption-profile size: the CPU limit (which the contract keeps to 0.25..4 in steps of
+   * 0.25, contract/checks/containers.ts) and memory at the fixed ratio of 2 GiB per CPU.
+   */
+  readonly resources: { readonly cpu: number; readonly memory: string };
+  /**
+   * Timings of the TCP liveness and readiness probes (Container Apps cannot run exec health
+   * checks): the health check's, or the schema's health-check defaults when there is none. The
+   * contract keeps each within what a probe takes (contract/checks/containers.ts).
+   */
+  readonly probe: { readonly periodSeconds: number; readonly timeoutSeconds: number; readonly failureThreshold: number; readonly initialDelaySeconds: number };
+}
+
+/** The health-check timings a container without a health check gets: the schema's own defaults, stated there once. */
+const HEALTHCHECK_DEFAULTS = healthcheck.omit({ test: true }).parse({});
+
+/** A Container App's size and probe timings from the container's limits and health check. */
+export function containerAppSizing(c: Pick<ServiceConfig | WorkerPoolConfig, "limits" | "healthcheck">): Pick<AzureAppSettings, "resources" | "probe"> {
+  // Rounding only absorbs float noise the contract tolerates (1e-9 of a step).
+  const cpu = Math.round(c.limits.cpus * 4) / 4;
+  const hc = c.healthcheck ?? HEALTHCHECK_DEFAULTS;
+  return {
+    resources: { cpu, memory: `${cpu * 2}Gi` },
+    probe: { periodSeconds: hc.intervalSeconds, timeoutSeconds: hc.timeoutSeconds, failureThreshold: hc.retries, initialDelaySeconds: hc.startPeriodSeconds },
+  };
 }
 
 /** What the azure target needs beyond the containers: pure data, names already fitted. */
@@ -80,8 +106,10 @@ export function azureAddressing(cfg: StackConfig, stack: string) {
   const names = azureNames(az.namePrefix, stack);
   const model = buildAzureModel(cfg, stack);
   const services = new Map(cfg.services.map((s) => [s.name, s]));
+  const pools = new Map(cfg.workers.map((w) => [w.name, w]));
   const appSettings = (service: string, instance: string, targetPort?: number): AzureAppSettings => ({
     appName: names.app(instance),
+    ...containerAppSizing((services.get(service) ?? pools.get(service))!),
     ingress: az.apps[service]?.ingress ?? "internal",
     transport: az.apps[service]?.transport ?? "http",
     allowedSources: az.apps[service]?.allowedSources ?? {},

@@ -5,7 +5,11 @@ import type { NativeServicesSpec, SecretVariable, SourceSpec } from "../renderer
 import type { PostgresSpec } from "../renderers/postgres";
 import type { RabbitSpec } from "../renderers/rabbitmq";
 import type { RedisSpec } from "../renderers/redis";
+import { pgSharedBuffersMb } from "../contract/checks/hostServiceRules";
 import { resolveTemplate } from "./env";
+
+/** The cluster Debian's package creates (port 5432); Parity runs only that one. */
+const PG_CLUSTER = "main";
 
 /** The renderer specs for one guest, and which parity secret feeds each secret env name. */
 export interface HostServicesModel {
@@ -37,17 +41,34 @@ function buildOne(cfg: StackConfig, stack: string, host: string, s: HostServices
   };
   const memoryMb = cfg.hosts.find((h) => h.name === host)?.memoryMb ?? 0;
   const pg = s.postgres;
+  // Every default the PostgreSQL renderer needs is resolved here or by the schema (see
+  // PostgresSpec); the rules are the contract's (contract/checks/hostServiceRules.ts).
+  const passwordRoles = pg ? pg.roles.filter((r) => r.passwordSecret !== undefined).map((r) => r.name) : [];
   const postgres: PostgresSpec | undefined = pg && {
     version: pg.version,
-    listenAddresses: pg.listenAddresses,
-    clients: pg.clients,
+    cluster: PG_CLUSTER,
+    // localhost always: local services and the step's own checks connect over it.
+    listenAddresses: pg.listenAddresses.includes("*") || pg.listenAddresses.includes("localhost") ? pg.listenAddresses : ["localhost", ...pg.listenAddresses],
+    clients: pg.clients.map((c) => ({ cidr: c.cidr, databases: c.databases ?? pg.databases.map((d) => d.name), roles: c.roles ?? passwordRoles })),
     maxConnections: pg.maxConnections,
     // Seed 000: shared_buffers is 25% of the guest's memory unless the stack says otherwise.
-    sharedBuffersMb: pg.sharedBuffersMb ?? Math.floor(memoryMb / 4),
+    sharedBuffersMb: pgSharedBuffersMb(pg, memoryMb),
     settings: pg.settings,
-    roles: pg.roles.map((r) => ({ name: r.name, ...(r.passwordSecret ? { passwordSecret: env(r.passwordSecret) } : {}), ...(r.login !== undefined ? { login: r.login } : {}), bypassRls: r.bypassRls, memberOf: r.memberOf })),
-    databases: pg.databases,
-    ...(pg.eventStore ? { eventStore: pg.eventStore } : {}),
+    roles: pg.roles.map((r) => ({
+      name: r.name,
+      passwordSecret: r.passwordSecret ? env(r.passwordSecret) : undefined,
+      login: r.login ?? r.passwordSecret !== undefined,
+      bypassRls: r.bypassRls,
+      memberOf: r.memberOf,
+      connectionLimit: -1,
+    })),
+    databases: pg.databases.map((d) => ({ ...d, extensions: d.extensions.map((e) => ({ name: e.name, package: e.package })) })),
+    eventStore: pg.eventStore && {
+      database: pg.eventStore.database,
+      writerRoles: pg.eventStore.writerRoles ?? pg.databases.filter((d) => d.name === pg.eventStore!.database).map((d) => d.owner),
+      readerRoles: pg.eventStore.readerRoles,
+      refreshOnCalendar: pg.eventStore.refreshOnCalendar,
+    },
   };
   const redis: RedisSpec | undefined = s.redis && { ...s.redis, passwordSecret: env(s.redis.passwordSecret) };
   const rabbitmq: RabbitSpec | undefined = s.rabbitmq && {
@@ -55,7 +76,7 @@ function buildOne(cfg: StackConfig, stack: string, host: string, s: HostServices
     appUser: { name: s.rabbitmq.appUser.name, passwordSecret: env(s.rabbitmq.appUser.passwordSecret) },
     ...(s.rabbitmq.adminUser ? { adminUser: { name: s.rabbitmq.adminUser.name, passwordSecret: env(s.rabbitmq.adminUser.passwordSecret) } } : {}),
   };
-  const pgUnit = `postgresql@${pg?.version ?? 15}-main.service`;
+  const pgUnit = `postgresql@${postgres?.version ?? 15}-${PG_CLUSTER}.service`;
   const native: NativeServicesSpec | undefined = s.native && {
     project: s.native.project,
     sources: Object.entries(s.native.sources).map(([name, src]) => nativeSource(name, src, env)),

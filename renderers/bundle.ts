@@ -11,8 +11,19 @@ export interface RenderedFile {
   readonly content: string;
   /** Octal mode, e.g. "0644" or "0600". */
   readonly mode: string;
-  /** `user:group`; defaults to `root:root`. The user must exist when the file is installed. */
+  /**
+   * `user:group`; absent means {@link DEFAULT_FILE_OWNER} (see {@link fileOwner}, the one place
+   * that default is applied). The user must exist when the file is installed.
+   */
   readonly owner?: string;
+}
+
+/** The owner of a {@link RenderedFile} that names none. */
+export const DEFAULT_FILE_OWNER = "root:root";
+
+/** A file's owner with the default applied: what the hash covers and the entrypoint installs. */
+export function fileOwner(f: Pick<RenderedFile, "owner">): string {
+  return f.owner ?? DEFAULT_FILE_OWNER;
 }
 
 /**
@@ -52,7 +63,7 @@ export function bundleHash(bundle: ProvisionBundle): string {
   const h = createHash("sha256");
   h.update(`name\0${bundle.name}\0`);
   for (const f of [...bundle.files].sort((a, b) => a.path.localeCompare(b.path))) {
-    h.update(`file\0${f.path}\0${f.mode}\0${f.owner ?? "root:root"}\0${f.content}\0`);
+    h.update(`file\0${f.path}\0${f.mode}\0${fileOwner(f)}\0${f.content}\0`);
   }
   h.update(`script\0${bundle.script}\0secrets\0${bundle.secretEnv.join(",")}`);
   return h.digest("hex");
@@ -72,7 +83,7 @@ export function renderEntrypoint(bundle: ProvisionBundle): string {
   const installs = bundle.files
     .map((f) => {
       const b64 = Buffer.from(f.content, "utf8").toString("base64").replace(/(.{76})/g, "$1\n");
-      return `install_file ${shellQuote(f.path)} ${shellQuote(f.mode)} ${shellQuote(f.owner ?? "root:root")} <<'PARITY_PAYLOAD'\n${b64}\nPARITY_PAYLOAD`;
+      return `install_file ${shellQuote(f.path)} ${shellQuote(f.mode)} ${shellQuote(fileOwner(f))} <<'PARITY_PAYLOAD'\n${b64}\nPARITY_PAYLOAD`;
     })
     .join("\n");
   const script = Buffer.from(bundle.script, "utf8").toString("base64").replace(/(.{76})/g, "$1\n");

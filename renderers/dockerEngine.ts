@@ -1,22 +1,21 @@
 import { aptInstallSnippet } from "./aptInstall";
 import { ProvisionBundle } from "./bundle";
 
-export interface DockerEngineSpec {
-  /** json-file log rotation: size per file. Default "10m". */
-  readonly logMaxSize?: string;
-  /** json-file log rotation: files kept. Default 3. */
-  readonly logMaxFiles?: number;
-}
+/**
+ * json-file log rotation of every container on a Docker guest: 3 files of 10 MB. A fixed part of
+ * the engine's configuration, not a setting (no stack key sets it), so the renderer takes no spec.
+ */
+export const DOCKER_LOG_ROTATION = { maxSize: "10m", maxFiles: 3 } as const;
 
 /**
  * Docker engine from Debian's own `docker.io` package: it comes from the mirror the guest
  * already trusts (no third-party apt key), and its version moves only with Debian's security
  * updates. `live-restore` keeps containers running while the daemon restarts.
  */
-export function renderDockerEngine(spec: DockerEngineSpec = {}): ProvisionBundle {
+export function renderDockerEngine(): ProvisionBundle {
   const daemon = {
     "log-driver": "json-file",
-    "log-opts": { "max-size": spec.logMaxSize ?? "10m", "max-file": String(spec.logMaxFiles ?? 3) },
+    "log-opts": { "max-size": DOCKER_LOG_ROTATION.maxSize, "max-file": String(DOCKER_LOG_ROTATION.maxFiles) },
     "live-restore": true,
   };
   const script = `set -euo pipefail

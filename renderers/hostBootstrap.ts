@@ -6,22 +6,29 @@ export interface HostBootstrapSpec {
   readonly fqdn: string;
   /** Keys for root's authorized_keys. Managed here, not at LXC creation, so rotating one never replaces the guest. */
   readonly authorizedKeys: readonly string[];
-  /** Shared storage path inside the guest, checked (not created: it is a bind mount from the node). */
+  /**
+   * Shared storage path inside the guest, checked (not created: it is a bind mount from the
+   * node). Absent when the guest mounts no shared storage: not a default, the model's
+   * `HostModel.sharedMount` decides.
+   */
   readonly sharedPath?: string;
-  /** Base packages every guest gets. Default: ca-certificates, curl, gnupg. */
-  readonly packages?: readonly string[];
 }
+
+/**
+ * Base packages every guest gets. A fixed part of the bootstrap, not a setting: no stack key and
+ * no caller chooses them, so the spec has no field for them.
+ */
+export const BASE_PACKAGES: readonly string[] = ["ca-certificates", "curl", "gnupg"];
 
 /** First step on every guest: base packages, SSH access policy, and a check of the shared mount. */
 export function renderHostBootstrap(spec: HostBootstrapSpec): ProvisionBundle {
-  const packages = spec.packages ?? ["ca-certificates", "curl", "gnupg"];
   const sshdDropIn = `# Managed by Parity: key-only root login for automation.
 PasswordAuthentication no
 KbdInteractiveAuthentication no
 PermitRootLogin prohibit-password
 `;
   const script = `set -euo pipefail
-${aptInstallSnippet(packages)}
+${aptInstallSnippet(BASE_PACKAGES)}
 
 if printf '%s' "$PARITY_CHANGED_FILES" | grep -qx /etc/ssh/sshd_config.d/50-parity.conf; then
   sshd -t

@@ -7,8 +7,8 @@ export interface AppEnvironmentArgs {
   readonly environmentName: string;
   /** Subnet delegated to Microsoft.App/environments. */
   readonly subnetId: pulumi.Input<string>;
-  /** Internal (default): the environment's load balancer has only a VNet address. */
-  readonly internal?: boolean;
+  /** Internal: the environment's load balancer has only a VNet address. The model decides (`AzureModel.externalEnvironment`). */
+  readonly internal: boolean;
   readonly logAnalyticsCustomerId: pulumi.Input<string>;
   readonly logAnalyticsSharedKey: pulumi.Input<string | undefined>;
   /**
@@ -36,7 +36,7 @@ export class AppEnvironment extends pulumi.ComponentResource {
       location: args.location,
       environmentName: args.environmentName,
       workloadProfiles: [{ name: "Consumption", workloadProfileType: "Consumption" }],
-      vnetConfiguration: { infrastructureSubnetId: args.subnetId, internal: args.internal ?? true },
+      vnetConfiguration: { infrastructureSubnetId: args.subnetId, internal: args.internal },
       appLogsConfiguration: {
         destination: "log-analytics",
         logAnalyticsConfiguration: { customerId: args.logAnalyticsCustomerId, sharedKey: args.logAnalyticsSharedKey },

@@ -11,8 +11,8 @@ export interface AzureFilesArgs {
   readonly environmentName: pulumi.Input<string>;
   /** NFS share for parity:sharedStorage, registered in the environment as this storage name. */
   readonly nfsShare?: { readonly storageName: string; readonly quotaGb: number };
-  /** SMB shares for app volumes (e.g. RabbitMQ's data), by environment storage name. Quota 100 GiB each. */
-  readonly smbShares?: readonly string[];
+  /** SMB shares for app volumes (e.g. RabbitMQ's data), by environment storage name; may be empty. Quota 100 GiB each. */
+  readonly smbShares: readonly string[];
 }
 
 /**
@@ -57,7 +57,7 @@ export class AzureFiles extends pulumi.ComponentResource {
         properties: { nfsAzureFile: { server: `${args.accountName}.file.core.windows.net`, shareName: `/${args.accountName}/${args.nfsShare.storageName}`, accessMode: "ReadWrite" } },
       }, { parent: this, dependsOn: [nfs] }));
     }
-    if (args.smbShares?.length) {
+    if (args.smbShares.length) {
       const keys = storage.listStorageAccountKeysOutput({ resourceGroupName: args.resourceGroupName, accountName: this.account.name }, { parent: this });
       const accountKey = pulumi.secret(keys.apply((k) => k.keys?.[0]?.value ?? ""));
       for (const storageName of args.smbShares) {

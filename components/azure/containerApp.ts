@@ -1,14 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as app from "@pulumi/azure-native/app";
+import type { AzureAppSettings } from "../../model/azure";
 import { ContainerModel } from "../../model/types";
 
-export interface ContainerAppEnv {
-  readonly name: string;
+/** One env var: a plain value or a reference to a secret, never both, never neither. */
+export type ContainerAppEnv =
   /** Plain value, visible in the app definition (an output for platform values such as a client id). */
-  readonly value?: pulumi.Input<string>;
+  | { readonly name: string; readonly value: pulumi.Input<string>; readonly secretRef?: undefined }
   /** Name of a Key Vault-backed entry of `secrets`. */
-  readonly secretRef?: string;
-}
+  | { readonly name: string; readonly secretRef: string; readonly value?: undefined };
 
 export interface ContainerAppVolume {
   readonly name: string;
@@ -31,26 +31,17 @@ export interface ContainerAppServiceArgs {
   readonly secrets: readonly { readonly name: string; readonly keyVaultUrl: pulumi.Input<string> }[];
   /** GHCR: username + passwordSecretRef; ACR: the identity. */
   readonly registry?: { readonly server: string; readonly username?: string; readonly passwordSecretRef?: string; readonly useIdentity?: boolean };
-  readonly volumes?: readonly ContainerAppVolume[];
-  /** Default 1: a worker without ingress traffic must never scale to zero. */
-  readonly minReplicas?: number;
-  /** Default 1: one replica per app keeps one URL per worker. */
-  readonly maxReplicas?: number;
+  readonly volumes: readonly ContainerAppVolume[];
+  /** At least 1 for a worker: one without ingress traffic must never scale to zero. */
+  readonly minReplicas: number;
+  /** 1 keeps one URL per worker slot. */
+  readonly maxReplicas: number;
   /**
    * What the app itself waits for: the identity's role assignments and Key Vault secrets, the
    * environment storages it mounts. Given to the app resource, not the component, because a
    * component's dependsOn does not hold its children back.
    */
-  readonly after?: readonly pulumi.Resource[];
-}
-
-/**
- * Consumption-profile sizes: CPU in steps of 0.25 from 0.25 to 4, memory twice the CPU in GiB.
- * The model's CPU limit decides; memory follows the fixed ratio.
- */
-export function containerAppResources(cpus: number): { cpu: number; memory: string } {
-  const cpu = Math.min(4, Math.max(0.25, Math.round(cpus * 4) / 4));
-  return { cpu, memory: `${cpu * 2}Gi` };
+  readonly after: readonly pulumi.Resource[];
 }
 
 /**
@@ -97,29 +88,25 @@ export class ContainerAppService extends pulumi.ComponentResource {
           name: c.name,
           image: c.image.ref,
           ...(c.command ? { args: [...c.command] } : {}),
-          env: args.env.map((e) => (e.secretRef !== undefined ? { name: e.name, secretRef: e.secretRef } : { name: e.name, value: e.value ?? "" })),
-          resources: containerAppResources(c.limits.cpus),
-          volumeMounts: (args.volumes ?? []).map((v) => ({ volumeName: v.name, mountPath: v.mountPath })),
+          env: args.env.map((e) => (e.secretRef !== undefined ? { name: e.name, secretRef: e.secretRef } : { name: e.name, value: e.value })),
+          resources: settings.resources,
+          volumeMounts: args.volumes.map((v) => ({ volumeName: v.name, mountPath: v.mountPath })),
           // Container Apps cannot run the stack's exec health checks; a TCP probe on the app's
-          // port with the same timings is the closest equivalent (restart + traffic gating).
-          ...(settings.targetPort !== undefined ? { probes: tcpProbes(settings.targetPort, c.healthcheck) } : {}),
+          // port with the same timings (the model's `probe`) is the closest equivalent.
+          ...(settings.targetPort !== undefined ? { probes: tcpProbes(settings.targetPort, settings.probe) } : {}),
         }],
-        scale: { minReplicas: args.minReplicas ?? 1, maxReplicas: args.maxReplicas ?? 1 },
-        volumes: (args.volumes ?? []).map((v) => ({ name: v.name, storageName: v.storageName, storageType: v.storageType })),
+        scale: { minReplicas: args.minReplicas, maxReplicas: args.maxReplicas },
+        volumes: args.volumes.map((v) => ({ name: v.name, storageName: v.storageName, storageType: v.storageType })),
       },
-    }, { parent: this, dependsOn: [...(args.after ?? [])] });
+    }, { parent: this, dependsOn: [...args.after] });
     this.registerOutputs({ fqdn: this.app.latestRevisionFqdn });
   }
 }
 
-function tcpProbes(port: number, hc: ContainerModel["healthcheck"]) {
-  const timing = {
-    periodSeconds: Math.min(240, hc?.intervalSeconds ?? 30),
-    timeoutSeconds: Math.min(240, hc?.timeoutSeconds ?? 5),
-    failureThreshold: Math.min(10, hc?.retries ?? 3),
-  };
+function tcpProbes(port: number, probe: AzureAppSettings["probe"]) {
+  const { initialDelaySeconds, ...timing } = probe;
   return [
-    { type: "Liveness", tcpSocket: { port }, initialDelaySeconds: Math.min(60, hc?.startPeriodSeconds ?? 20), ...timing },
+    { type: "Liveness", tcpSocket: { port }, initialDelaySeconds, ...timing },
     { type: "Readiness", tcpSocket: { port }, ...timing },
   ];
 }

@@ -7,8 +7,8 @@ export interface ObservabilityArgs {
   readonly location: string;
   readonly workspaceName: string;
   readonly appInsightsName: string;
-  /** Log Analytics retention in days. Default 30 (the free retention). */
-  readonly retentionDays?: number;
+  /** Log Analytics retention in days (schema default 30, the free retention). */
+  readonly retentionDays: number;
 }
 
 /**
@@ -29,7 +29,7 @@ export class Observability extends pulumi.ComponentResource {
       location: args.location,
       workspaceName: args.workspaceName,
       sku: { name: "PerGB2018" },
-      retentionInDays: args.retentionDays ?? 30,
+      retentionInDays: args.retentionDays,
     }, { parent: this });
     this.appInsights = new insights.Component(`${name}-insights`, {
       resourceGroupName: args.resourceGroupName,

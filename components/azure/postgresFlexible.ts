@@ -6,8 +6,8 @@ export interface PostgresFlexibleArgs {
   readonly resourceGroupName: pulumi.Input<string>;
   readonly location: string;
   readonly serverName: string;
-  /** Major version. Default "16". */
-  readonly version?: string;
+  /** Major version (schema default "16"). */
+  readonly version: string;
   readonly skuName: string;
   readonly tier: string;
   readonly storageGb: number;
@@ -52,7 +52,7 @@ export class PostgresFlexible extends pulumi.ComponentResource {
       resourceGroupName: args.resourceGroupName,
       location: args.location,
       serverName: args.serverName,
-      version: args.version ?? "16",
+      version: args.version,
       sku: { name: args.skuName, tier: args.tier },
       storage: { storageSizeGB: args.storageGb, autoGrow: "Enabled" },
       backup: { backupRetentionDays: args.backupRetentionDays, geoRedundantBackup: "Disabled" },

@@ -17,8 +17,8 @@ export interface SecretVaultArgs {
   readonly identityName: string;
   /** Key Vault secret name → value (already secret Outputs). */
   readonly secrets: Readonly<Record<string, pulumi.Input<string>>>;
-  /** Extra grants for the identity (e.g. AcrPull on a registry), made before any app exists. */
-  readonly extraRoles?: readonly { readonly name: string; readonly roleId: string; readonly scope: pulumi.Input<string> }[];
+  /** Extra grants for the identity (e.g. AcrPull on a registry), made before any app exists; may be empty. */
+  readonly extraRoles: readonly { readonly name: string; readonly roleId: string; readonly scope: pulumi.Input<string> }[];
 }
 
 /**
@@ -71,7 +71,7 @@ export class SecretVault extends pulumi.ComponentResource {
       }, { parent: this });
     this.ready = [
       grant("secrets-user", ROLES.keyVaultSecretsUser, this.vault.id),
-      ...(args.extraRoles ?? []).map((r) => grant(r.name, r.roleId, r.scope)),
+      ...args.extraRoles.map((r) => grant(r.name, r.roleId, r.scope)),
       ...Object.values(this.secretResources),
     ];
     this.registerOutputs({ vaultId: this.vault.id, identityId: this.identity.id });

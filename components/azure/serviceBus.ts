@@ -5,9 +5,13 @@ export interface ServiceBusBrokerArgs {
   readonly resourceGroupName: pulumi.Input<string>;
   readonly location: string;
   readonly namespaceName: string;
-  /** Default Standard (topics and queues over AMQP 1.0). */
-  readonly sku?: "Standard" | "Premium";
 }
+
+/**
+ * Standard: topics and queues over AMQP 1.0. A fixed choice, not a setting (no stack key selects
+ * Premium), so the component takes no argument for it.
+ */
+const SKU = "Standard";
 
 /**
  * Service Bus namespace: the opt-in replacement of RabbitMQ. It speaks AMQP 1.0 on 5671, not
@@ -19,12 +23,11 @@ export class ServiceBusBroker extends pulumi.ComponentResource {
 
   constructor(name: string, args: ServiceBusBrokerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("parity:azure:ServiceBusBroker", name, {}, opts);
-    const sku = args.sku ?? "Standard";
     this.namespace = new servicebus.Namespace(`${name}-namespace`, {
       resourceGroupName: args.resourceGroupName,
       location: args.location,
       namespaceName: args.namespaceName,
-      sku: { name: sku, tier: sku },
+      sku: { name: SKU, tier: SKU },
       minimumTlsVersion: "1.2",
       disableLocalAuth: true,
     }, { parent: this });

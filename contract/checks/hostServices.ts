@@ -1,7 +1,7 @@
 import { didYouMean } from "../didYouMean";
 import { parseTemplate, templateRefs } from "../envTemplate";
 import { envSize } from "./containers";
-import { checkHostServiceRules } from "./hostServiceRules";
+import { checkHostServiceRules, pgSharedBuffersMb } from "./hostServiceRules";
 import { plainSecretProblems } from "./env";
 import { Problem } from "../problems";
 import { StackConfig } from "../schema/stack";
@@ -48,7 +48,7 @@ export function checkHostServices(cfg: StackConfig): Problem[] {
     needSecret(`${base}.rabbitmq.adminUser.passwordSecret`, s.rabbitmq?.adminUser?.passwordSecret);
 
     // Redis maxmemory per node plus shared_buffers is memory the guest cannot give to anything else.
-    const reserved = (s.redis ? s.redis.ports.length * s.redis.maxmemoryMb : 0) + (pg ? pg.sharedBuffersMb ?? Math.floor(h.memoryMb / 4) : 0);
+    const reserved = (s.redis ? s.redis.ports.length * s.redis.maxmemoryMb : 0) + (pg ? pgSharedBuffersMb(pg, h.memoryMb) : 0);
     if (reserved > h.memoryMb)
       out.push({ path: `${base}.redis.maxmemoryMb`, problem: `Redis maxmemory and PostgreSQL shared_buffers reserve ${reserved} MiB, the guest has ${h.memoryMb} MiB`, allowed: "lower maxmemoryMb or raise the guest's memoryMb" });
 

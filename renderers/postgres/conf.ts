@@ -28,8 +28,6 @@ export function renderConfDropIn(r: ResolvedPostgres): string {
  * scram-sha-256 over the local socket, loopback, and the declared client networks; nothing else.
  */
 export function renderHba(r: ResolvedPostgres): string {
-  const passwordRoles = r.roles.filter((x) => x.passwordSecret !== undefined).map((x) => x.name);
-  const allDbs = r.databases.map((d) => d.name);
   const lines = [
     `# pg_hba.conf for PostgreSQL ${r.version}/${r.cluster}, managed by Parity. First match wins.`,
     "# TYPE  DATABASE  USER  ADDRESS  METHOD",
@@ -41,10 +39,8 @@ export function renderHba(r: ResolvedPostgres): string {
     "host    all       all       ::1/128       scram-sha-256",
   ];
   for (const c of r.clients) {
-    const dbs = c.databases ?? allDbs;
-    const roles = c.roles ?? passwordRoles;
-    if (dbs.length === 0 || roles.length === 0) continue;
-    lines.push(`host    ${dbs.join(",")}  ${roles.join(",")}  ${c.cidr}  scram-sha-256`);
+    if (c.databases.length === 0 || c.roles.length === 0) continue;
+    lines.push(`host    ${c.databases.join(",")}  ${c.roles.join(",")}  ${c.cidr}  scram-sha-256`);
   }
   return `${lines.join("\n")}\n`;
 }

@@ -156,7 +156,7 @@ export function renderRefreshUnits(r: ResolvedPostgres): RenderedFile[] {
   ]);
   const timer = renderUnit(`Schedule of ${name}.service.`, [
     ["Unit", [`Description=Parity: periodic refresh of ${S}.stream_summaries (${es.database})`]],
-    ["Timer", [`OnCalendar=${es.refreshOnCalendar ?? "*:0/5"}`, "AccuracySec=30s", "Persistent=false"]],
+    ["Timer", [`OnCalendar=${es.refreshOnCalendar}`, "AccuracySec=30s", "Persistent=false"]],
     ["Install", ["WantedBy=timers.target"]],
   ]);
   return [

@@ -6,8 +6,8 @@ import { refreshUnitName, renderEventStoreMigrations } from "./eventStore";
 export function renderPostgresScript(r: ResolvedPostgres): string {
   const p = r.paths;
   const packages = [`postgresql-${r.version}`, `postgresql-client-${r.version}`];
-  const extPackages = [...new Set(r.databases.flatMap((d) => (d.extensions ?? []).flatMap((e) => (e.package ? [e.package] : []))))];
-  const passwords = r.roles.filter((x) => x.passwordSecret !== undefined);
+  const extPackages = [...new Set(r.databases.flatMap((d) => d.extensions.flatMap((e) => (e.package ? [e.package] : []))))];
+  const passwords = r.roles.flatMap((x) => (x.passwordSecret !== undefined ? [{ name: x.name, secret: x.passwordSecret }] : []));
   const migrations = r.eventStore ? renderEventStoreMigrations(r.eventStore.database, p) : [];
   const timer = r.eventStore ? `${refreshUnitName(r.eventStore.database)}.timer` : "";
   const unitFiles = r.eventStore
@@ -110,7 +110,7 @@ SET log_min_duration_statement = -1;
 ALTER ROLE :"role" PASSWORD :'pw';
 SQL
 }
-${passwords.map((x) => `set_password ${shq(x.name)} ${shq(x.passwordSecret ?? "")}`).join("\n")}
+${passwords.map((x) => `set_password ${shq(x.name)} ${shq(x.secret)}`).join("\n")}
 
 # Versioned migrations: each applied once, in one transaction, and never edited afterwards.
 ensure_migrations_table() {

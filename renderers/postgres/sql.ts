@@ -12,14 +12,13 @@ const lit = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 export function renderRolesSql(r: ResolvedPostgres): string {
   const out: string[] = ["-- Roles and databases managed by Parity. Safe to run repeatedly.", "\\set ON_ERROR_STOP on"];
   for (const role of r.roles) {
-    const login = role.login ?? role.passwordSecret !== undefined;
     out.push(
       `DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${lit(role.name)}) THEN CREATE ROLE ${q(role.name)}; END IF; END $$;`,
-      `ALTER ROLE ${q(role.name)} WITH ${login ? "LOGIN" : "NOLOGIN"} ${role.bypassRls ? "BYPASSRLS" : "NOBYPASSRLS"} NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT NOREPLICATION CONNECTION LIMIT ${role.connectionLimit ?? -1};`,
+      `ALTER ROLE ${q(role.name)} WITH ${role.login ? "LOGIN" : "NOLOGIN"} ${role.bypassRls ? "BYPASSRLS" : "NOBYPASSRLS"} NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT NOREPLICATION CONNECTION LIMIT ${role.connectionLimit};`,
     );
   }
   for (const role of r.roles) {
-    for (const parent of role.memberOf ?? []) {
+    for (const parent of role.memberOf) {
       out.push(
         `DO $$ BEGIN IF NOT pg_has_role(${lit(role.name)}, ${lit(parent)}, 'MEMBER') THEN GRANT ${q(parent)} TO ${q(role.name)}; END IF; END $$;`,
       );
@@ -32,11 +31,11 @@ export function renderRolesSql(r: ResolvedPostgres): string {
       // Only declared roles may connect: PUBLIC gets CONNECT/TEMP on every new database by default.
       `REVOKE CONNECT, TEMPORARY ON DATABASE ${q(db.name)} FROM PUBLIC;`,
     );
-    const connectors = [...new Set([db.owner, ...(db.readWriteRoles ?? []), ...(db.readOnlyRoles ?? []), ...eventStoreRoles(r, db.name)])];
+    const connectors = [...new Set([db.owner, ...db.readWriteRoles, ...db.readOnlyRoles, ...eventStoreRoles(r, db.name)])];
     out.push(`GRANT CONNECT ON DATABASE ${q(db.name)} TO ${connectors.map(q).join(", ")};`);
-    if ((db.extensions ?? []).length > 0) {
+    if (db.extensions.length > 0) {
       out.push(`\\connect ${db.name}`);
-      for (const ext of db.extensions ?? []) out.push(`CREATE EXTENSION IF NOT EXISTS ${q(ext.name)};`);
+      for (const ext of db.extensions) out.push(`CREATE EXTENSION IF NOT EXISTS ${q(ext.name)};`);
       out.push("\\connect postgres");
     }
   }
@@ -46,15 +45,15 @@ export function renderRolesSql(r: ResolvedPostgres): string {
 function eventStoreRoles(r: ResolvedPostgres, db: string): string[] {
   const es = r.eventStore;
   if (!es || es.database !== db) return [];
-  return [...(es.writerRoles ?? []), ...(es.readerRoles ?? [])];
+  return [...es.writerRoles, ...es.readerRoles];
 }
 
 /** Table privileges on `public` (and the event store), including defaults for future tables. */
 export function renderAccessSql(r: ResolvedPostgres): string {
   const out: string[] = ["-- Grants managed by Parity (after migrations). Safe to run repeatedly.", "\\set ON_ERROR_STOP on"];
   for (const db of r.databases) {
-    const rw = db.readWriteRoles ?? [];
-    const ro = db.readOnlyRoles ?? [];
+    const rw = db.readWriteRoles;
+    const ro = db.readOnlyRoles;
     const es = r.eventStore?.database === db.name ? r.eventStore : undefined;
     if (rw.length === 0 && ro.length === 0 && !es) continue;
     out.push(`\\connect ${db.name}`);
@@ -74,8 +73,8 @@ export function renderAccessSql(r: ResolvedPostgres): string {
     grant(ro, "SELECT", "SELECT");
     if (es) {
       const s = EVENT_STORE_SCHEMA;
-      const writers = es.writerRoles ?? [db.owner];
-      const readers = es.readerRoles ?? [];
+      const writers = es.writerRoles;
+      const readers = es.readerRoles;
       const all = [...new Set([...writers, ...readers])].map(q).join(", ");
       const w = writers.map(q).join(", ");
       // Writers get INSERT but never UPDATE/DELETE on events: append-only by privilege, and the

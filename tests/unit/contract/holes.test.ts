@@ -67,6 +67,40 @@ describe("configs that were accepted and then crashed are refused", () => {
   });
 });
 
+describe("the rules the PostgreSQL renderer asserted are the contract's", () => {
+  it("names, CIDRs, sizes and every reference to a role or database, each with its key path", () => {
+    const sa: Raw = rawStackConfig("stock-analysis");
+    const pg = sa["hostServices"]["stock-analysis"].postgres;
+    pg.roles.push({ name: "Bad-Name" }, { name: "member", memberOf: ["ghost"] });
+    pg.databases.push({ name: "second", owner: "stock_analysis_user", readOnlyRoles: ["nobody"] }, { name: "second", owner: "stock_analysis_user" });
+    pg.clients = [{ cidr: "everywhere" }, { cidr: "10.1.0.0/24", databases: ["nodb"], roles: ["norole"] }];
+    pg.eventStore = { database: "missing", writerRoles: ["writer"], readerRoles: ["reader"] };
+    pg.settings = { "Work-Mem": "64MB" };
+    pg.maxConnections = 4;
+    pg.sharedBuffersMb = 8;
+    const roles = pg.roles.length;
+    expectProblem(sa, `${SA}.postgres.roles[${roles - 2}].name`, /got string "Bad-Name"/, /lowercase PostgreSQL identifier/);
+    expectProblem(sa, `${SA}.postgres.roles[${roles - 1}].memberOf[0]`, /names unknown role 'ghost'/);
+    expectProblem(sa, `${SA}.postgres.databases[1].readOnlyRoles`, /names unknown role 'nobody'/);
+    expectProblem(sa, `${SA}.postgres.databases[2].name`, /database 'second' is declared twice/);
+    expectProblem(sa, `${SA}.postgres.clients[0].cidr`, /got string "everywhere"/, /an IPv4 address with a prefix length/);
+    expectProblem(sa, `${SA}.postgres.clients[1].databases[0]`, /names unknown database 'nodb'/);
+    expectProblem(sa, `${SA}.postgres.clients[1].roles[0]`, /names unknown role 'norole'/);
+    expectProblem(sa, `${SA}.postgres.eventStore.database`, /names unknown database 'missing'/);
+    expectProblem(sa, `${SA}.postgres.eventStore.writerRoles[0]`, /names unknown role 'writer'/);
+    expectProblem(sa, `${SA}.postgres.eventStore.readerRoles[0]`, /names unknown role 'reader'/);
+    expectProblem(sa, `${SA}.postgres.settings.Work-Mem`, /got string "64MB"/);
+    expectProblem(sa, `${SA}.postgres.maxConnections`, /got the whole number 4/, /at least 10/);
+    expectProblem(sa, `${SA}.postgres.sharedBuffersMb`, /got the whole number 8/, /at least 16/);
+  });
+
+  it("the 25% shared_buffers default needs a guest of at least 64 MiB", () => {
+    const sa: Raw = rawStackConfig("stock-analysis");
+    sa["hosts"][0].memoryMb = 48;
+    expectProblem(sa, `${SA}.postgres.sharedBuffersMb`, /gives a quarter below PostgreSQL's 16 MB minimum/);
+  });
+});
+
 describe("accepted though they would fail at deploy or break a rule", () => {
   it("a plain-text password in a native service's env", () => {
     const sa: Raw = rawStackConfig("stock-analysis");
@@ -109,6 +143,17 @@ describe("accepted though they would fail at deploy or break a rule", () => {
     svc(az, "backend").healthcheck = { test: ["CMD", "true"], intervalSeconds: 600 };
     expectProblem(az, `parity:services[${svcIndex(az, "backend")}].limits.cpus`, /not a Container Apps consumption size/, /0.25 to 4 in steps of 0.25/, "azure");
     expectProblem(az, `parity:services[${svcIndex(az, "backend")}].healthcheck.intervalSeconds`, /more than a Container App probe takes/, /at most 240/, "azure");
+  });
+
+  it("on azure, every CPU and probe timing the Container App component used to clamp", () => {
+    const az: Raw = rawStackConfig("azure");
+    svc(az, "backend").limits.cpus = 0.1;
+    svc(az, "backend").healthcheck = { test: ["CMD", "true"], timeoutSeconds: 241, retries: 11, startPeriodSeconds: 61 };
+    const i = svcIndex(az, "backend");
+    expectProblem(az, `parity:services[${i}].limits.cpus`, /0.1 CPUs is not a Container Apps consumption size/, /0.25 to 4 in steps of 0.25/, "azure");
+    expectProblem(az, `parity:services[${i}].healthcheck.timeoutSeconds`, /241 is more than a Container App probe takes/, /at most 240/, "azure");
+    expectProblem(az, `parity:services[${i}].healthcheck.retries`, /11 is more than a Container App probe takes/, /at most 10/, "azure");
+    expectProblem(az, `parity:services[${i}].healthcheck.startPeriodSeconds`, /61 is more than a Container App probe takes/, /at most 60/, "azure");
   });
 
   it("an env value of 1 MiB, refused without echoing it", () => {

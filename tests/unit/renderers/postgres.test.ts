@@ -1,5 +1,5 @@
 import { bundleHash } from "../../../renderers/bundle";
-import { renderPostgres, sharedBuffersMbFor } from "../../../renderers/postgres";
+import { renderPostgres } from "../../../renderers/postgres";
 import { postgresSpec } from "../../fixtures/serviceSpecs";
 import { expectNoSecrets, fileOf, lines } from "./secrets";
 
@@ -8,12 +8,6 @@ const HBA = "/etc/postgresql/15/main/parity_hba.conf";
 
 describe("renderPostgres", () => {
   const b = renderPostgres(postgresSpec({ memoryMb: 8192, clients: ["10.231.0.1/32"] }));
-
-  test("25% rule for shared_buffers", () => {
-    expect(sharedBuffersMbFor(8192)).toBe(2048);
-    expect(sharedBuffersMbFor(1000)).toBe(250);
-    expect(() => sharedBuffersMbFor(10)).toThrow(/>= 64/);
-  });
 
   test("files, modes and names", () => {
     expect(b.name).toBe("postgresql-15-main");
@@ -102,10 +96,13 @@ describe("renderPostgres", () => {
     expect(changedPaths).toEqual([CONF]);
   });
 
-  test("rejects undeclared roles and bad names", () => {
-    expect(() => renderPostgres({ sharedBuffersMb: 128, databases: [{ name: "x", owner: "nobody" }] })).toThrow(/role nobody is not declared/);
-    expect(() => renderPostgres({ sharedBuffersMb: 128, roles: [{ name: "Bad-Name" }] })).toThrow(/postgres role/);
-    expect(() => renderPostgres({ sharedBuffersMb: 128, clients: [{ cidr: "everywhere" }] })).toThrow(/not a CIDR/);
-    expect(() => renderPostgres({ sharedBuffersMb: 128, roles: [{ name: "a", passwordSecret: "lower-case" }] })).toThrow(/environment variable/);
+  // The rules this renderer used to assert (undeclared roles, names, CIDRs, the 25% rule) are the
+  // contract's now: tests/unit/contract/holes.test.ts and tests/unit/model/hostServices.test.ts.
+  test("renders a client line only when the client may reach a database as a role", () => {
+    const spec = postgresSpec({ clients: ["10.231.0.1/32"] });
+    const none = renderPostgres({ ...spec, clients: [{ cidr: "10.9.0.0/24", databases: ["lifebuddy"], roles: [] }] });
+    expect(fileOf(none, HBA).content).not.toContain("10.9.0.0/24");
+    const one = renderPostgres({ ...spec, clients: [{ cidr: "10.9.0.0/24", databases: ["lifebuddy"], roles: ["lifebuddy_rw"] }] });
+    expect(lines(fileOf(one, HBA).content)).toContain("host    lifebuddy  lifebuddy_rw  10.9.0.0/24  scram-sha-256");
   });
 });

@@ -32,9 +32,9 @@ describe("stock-analysis under mocks: one guest, services from Debian packages",
 
   it("hands the guest exactly the rendered PostgreSQL bundle, shared_buffers 25% of 8 GB, password on stdin", () => {
     const bundle = renderPostgres({
-      version: 15, listenAddresses: ["localhost"], clients: [], maxConnections: 100, sharedBuffersMb: 2048, settings: {},
-      roles: [{ name: "stock_analysis_user", passwordSecret: "PARITY_SECRET_PG_STOCK_ANALYSIS_PASSWORD", bypassRls: false, memberOf: [] }],
-      databases: [{ name: "stock_analysis_event_store", owner: "stock_analysis_user", readWriteRoles: [], readOnlyRoles: [], extensions: [{ name: "pgcrypto" }] }],
+      version: 15, cluster: "main", listenAddresses: ["localhost"], clients: [], maxConnections: 100, sharedBuffersMb: 2048, settings: {},
+      roles: [{ name: "stock_analysis_user", passwordSecret: "PARITY_SECRET_PG_STOCK_ANALYSIS_PASSWORD", login: true, bypassRls: false, memberOf: [], connectionLimit: -1 }],
+      databases: [{ name: "stock_analysis_event_store", owner: "stock_analysis_user", readWriteRoles: [], readOnlyRoles: [], extensions: [{ name: "pgcrypto", package: undefined }] }],
       eventStore: { database: "stock_analysis_event_store", writerRoles: ["stock_analysis_user"], readerRoles: [], refreshOnCalendar: "*:0/5" },
     });
     expect(sa.one(COPY, "stock-analysis-services-postgresql-copy").rawInputs["source"]).toEqual({ asset: { text: renderEntrypoint(bundle) } });
