@@ -4,6 +4,7 @@ import { checkCapacity } from "./checks/capacity";
 import { checkEnv } from "./checks/env";
 import { checkFlows } from "./checks/flows";
 import { checkHostServices } from "./checks/hostServices";
+import { checkMetrics } from "./checks/metrics";
 import { checkRequiredEnv } from "./checks/requiredEnv";
 import { checkImages } from "./checks/images";
 import { checkNetwork } from "./checks/network";
@@ -29,6 +30,7 @@ export function semanticProblems(cfg: StackConfig, raw: Record<string, unknown>,
     ...checkImages(cfg),
     ...checkEnv(cfg),
     ...checkFlows(cfg),
+    ...checkMetrics(cfg),
     ...checkRequiredEnv(cfg),
     ...checkHostServices(cfg),
     ...checkAzure(cfg, raw, stack),

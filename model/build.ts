@@ -6,6 +6,8 @@ import { buildHostServices } from "./hostServices";
 import { deriveNetworks } from "./networks";
 import { ContainerModel, HostModel, PlatformModel, SharedStorageModel } from "./types";
 import { workerInstanceName, workerSlots } from "./workerSlots";
+import { guestId } from "../contract/idmap";
+import { buildObservability } from "./observability";
 
 /**
  * Derives the platform model from a validated config. Pure: same config, same model.
@@ -82,6 +84,7 @@ export function buildModel(cfg: StackConfig, stack: string): PlatformModel {
     })),
     cfg.flows,
   );
+  const observability = buildObservability(cfg, containers);
   const withNetworks: ContainerModel[] = containers.map((c) => ({
     ...c,
     networks: networks.filter((n) => n.host === c.host && n.members.includes(c.name)).map((n) => n.name),
@@ -98,6 +101,7 @@ export function buildModel(cfg: StackConfig, stack: string): PlatformModel {
     hostServices: buildHostServices(cfg, stack),
     ...(azure ? { azure: azure.model } : {}),
     networks,
+    ...(observability ? { observability } : {}),
     dnsRecords,
   };
 }
@@ -135,7 +139,7 @@ function buildContainer(cfg: StackConfig, c: ServiceConfig | WorkerPoolConfig, f
     ...(dev?.sourceMount ? { sourceMount: dev.sourceMount } : {}),
     ...(c.sharedStorage && cfg.sharedStorage
       ? { sharedMount: cfg.target === "proxmox"
-          ? { type: "bind" as const, source: cfg.sharedStorage.guestPath, target: cfg.sharedStorage.containerPath }
+          ? { type: "bind" as const, source: cfg.sharedStorage.guestPath, target: cfg.sharedStorage.containerPath, group: guestId(cfg.sharedStorage.ownerGid) }
           : cfg.target === "azure"
           ? { type: "nfs" as const, source: cfg.sharedStorage.name, target: cfg.sharedStorage.containerPath }
           : { type: "volume" as const, source: `parity-${f.ctx.stack.name}-${cfg.sharedStorage.name}`, target: cfg.sharedStorage.containerPath } }
@@ -162,7 +166,7 @@ function buildHost(cfg: StackConfig, h: StackConfig["hosts"][number]): HostModel
       : {}),
     docker: h.docker, sandboxedServices: h.name in cfg.hostServices, stateful: h.stateful, startOrder: h.startOrder, tags: h.tags,
     ...(storage && mounts
-      ? { sharedMount: { nodePath: h.node === storage.serverNode ? storage.exportPath : `/mnt/pve/${storage.name}`, guestPath: storage.guestPath } }
+      ? { sharedMount: { nodePath: h.node === storage.serverNode ? storage.exportPath : `/mnt/pve/${storage.name}`, guestPath: storage.guestPath, group: guestId(storage.ownerGid) } }
       : {}),
   };
 }
@@ -176,7 +180,7 @@ function buildSharedStorage(cfg: StackConfig, hosts: readonly HostModel[]): Shar
   return {
     name: s.name, serverNode: s.serverNode ?? "", serverAddress: server?.address ?? "",
     exportPath: s.exportPath, guestPath: s.guestPath, containerPath: s.containerPath,
-    ownerUid: s.ownerUid, ownerGid: s.ownerGid,
+    ownerUid: s.ownerUid, ownerGid: s.ownerGid, guestGid: guestId(s.ownerGid),
     clientNodes: clientNames.map((n) => ({ name: n, address: nodes.find((x) => x.name === n)?.address ?? "" })),
     clientMountPath: `/mnt/pve/${s.name}`,
     hosts: mounting,

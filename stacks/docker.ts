@@ -5,6 +5,7 @@ import { StackSecrets } from "../components/secrets/stackSecrets";
 import { PlatformModel } from "../model/types";
 import { envEntries } from "./envEntries";
 import { containerLabels } from "./labels";
+import { withObservabilityConfig } from "./observability";
 import { DeployOptions } from "./proxmox";
 
 /**
@@ -23,7 +24,8 @@ export function deployDocker(model: PlatformModel, opts: DeployOptions, endpoint
     (name) =>
       new docker.Volume(name, { name, labels: [{ label: "managed-by", value: "parity" }] }, { provider: engine.provider, protect: true, retainOnDelete: true }),
   );
-  for (const c of model.containers) {
+  for (const declared of model.containers) {
+    const { container: c, labels: configLabels } = withObservabilityConfig(model, declared);
     new DockerService(
       c.name,
       {
@@ -32,7 +34,7 @@ export function deployDocker(model: PlatformModel, opts: DeployOptions, endpoint
         networks: engine.networks,
         image: engine.image(c.image.key, c.image.ref),
         envs: envEntries(c.env, secrets.values),
-        labels: containerLabels(model, c),
+        labels: { ...containerLabels(model, c), ...configLabels },
       },
       { dependsOn: c.sharedMount?.type === "volume" ? shared : [] },
     );

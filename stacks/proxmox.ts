@@ -15,6 +15,7 @@ import { renderFirstbootWait } from "../renderers/firstbootWait";
 import { renderHostBootstrap } from "../renderers/hostBootstrap";
 import { envEntries } from "./envEntries";
 import { containerLabels } from "./labels";
+import { withObservabilityConfig } from "./observability";
 
 export interface DeployOptions {
   /** Environment for `{ env }` secrets (process.env in a real run). */
@@ -118,7 +119,8 @@ export function deployProxmox(model: PlatformModel, opts: DeployOptions): Proxmo
   }
 
   const services: Record<string, DockerService> = {};
-  for (const c of model.containers) {
+  for (const declared of model.containers) {
+    const { container: c, labels: configLabels } = withObservabilityConfig(model, declared);
     const dh = dockerHosts[c.host]!;
     services[c.name] = new DockerService(
       c.name,
@@ -128,7 +130,7 @@ export function deployProxmox(model: PlatformModel, opts: DeployOptions): Proxmo
         networks: dh.networks,
         image: dh.image(c.image.key, c.image.ref),
         envs: envEntries(c.env, secrets.values),
-        labels: containerLabels(model, c),
+        labels: { ...containerLabels(model, c), ...configLabels },
       },
       { dependsOn: [dh] },
     );

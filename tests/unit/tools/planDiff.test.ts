@@ -101,7 +101,7 @@ describe("plan diff of two synthetic plans", () => {
 });
 
 describe("plan diff of the real homelab plan", () => {
-  it("shows one more backtest worker as added resources and env, replacing nothing", async () => {
+  it("shows one more backtest worker as added resources and env, and Prometheus's new scrape job", async () => {
     const base = await planStack("homelab");
     const head = await planStack("homelab", (v) => {
       ((v["parity:workers"] as Record<string, unknown>[])[0]!)["replicas"] = 2;
@@ -114,13 +114,15 @@ describe("plan diff of the real homelab plan", () => {
       "docker:index/container:Container backtest-worker-2-container",
     ]);
     expect(diff.removed).toEqual([]);
-    expect(diff.changed).toEqual([]);
+    // Its configuration changed (one more job): new uploaded file and hash label (the provider replaces the container).
+    expect(diff.changed.map((r) => `${r.resource.type} ${r.resource.name}`)).toEqual(["docker:index/container:Container prometheus-container"]);
+    expect(diff.changed[0]!.changes.map((c) => c.path.replace(/\[\d+\]/g, "[]")).sort()).toEqual(["labels[].value", "uploads[].content"]);
     expect(diff.dangers).toEqual([]);
     expect(diff.env.filter((e) => e.variable === "WORKER_PUBLIC_BASE_URL")).toEqual([
       { service: "backtest-worker-2", variable: "WORKER_PUBLIC_BASE_URL", after: "http://workers-c.ktrdr.home.mynerd.place:5004" },
     ]);
     expect(new Set(diff.env.map((e) => e.service))).toEqual(new Set(["backtest-worker-2"]));
-    expect(renderMarkdown(diff, "homelab", "homelab + 1 worker")).toContain("**Resources:** 4 added, 0 removed, 0 changed, ");
+    expect(renderMarkdown(diff, "homelab", "homelab + 1 worker")).toContain("**Resources:** 4 added, 0 removed, 1 changed, ");
   });
 });
 
