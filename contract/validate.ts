@@ -4,6 +4,7 @@ import { checkCapacity } from "./checks/capacity";
 import { checkEnv } from "./checks/env";
 import { checkFlows } from "./checks/flows";
 import { checkHostServices } from "./checks/hostServices";
+import { checkDevProfile } from "./checks/devProfile";
 import { checkMetrics } from "./checks/metrics";
 import { checkRequiredEnv } from "./checks/requiredEnv";
 import { checkImages } from "./checks/images";
@@ -31,6 +32,7 @@ export function semanticProblems(cfg: StackConfig, raw: Record<string, unknown>,
     ...checkEnv(cfg),
     ...checkFlows(cfg),
     ...checkMetrics(cfg),
+    ...checkDevProfile(cfg),
     ...checkRequiredEnv(cfg),
     ...checkHostServices(cfg),
     ...checkAzure(cfg, raw, stack),

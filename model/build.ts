@@ -45,7 +45,9 @@ export function buildModel(cfg: StackConfig, stack: string): PlatformModel {
     const appUrl = app && published !== undefined ? azure!.address(app).url : undefined;
     const ctx: ResolveContext = { stack: stackCtx, self: { name: s.name, host: publicHost, ...(published !== undefined ? { port: published } : {}), ...(appUrl ? { url: appUrl } : {}) }, ...sharedCtx(cfg, s), reach: reachFrom(s.host) };
     const publicUrl = appUrl ?? (published !== undefined ? `http://${publicHost}:${published}` : undefined);
-    containers.push(buildContainer(cfg, s, { name: s.name, kind: "service", host: multiHost ? s.host : "local", ports: s.ports, volumes: s.volumes, stateful: s.stateful, ctx, ...(publicUrl ? { publicUrl } : {}), ...(app ? { azure: app } : {}) }));
+    // Dev-only published ports (debugging a database or an engine locally) exist only in the dev profile.
+    const ports = cfg.profile === "dev" && s.dev?.ports.length ? [...s.ports, ...s.dev.ports] : s.ports;
+    containers.push(buildContainer(cfg, s, { name: s.name, kind: "service", host: multiHost ? s.host : "local", ports, volumes: s.volumes, stateful: s.stateful, ctx, ...(publicUrl ? { publicUrl } : {}), ...(app ? { azure: app } : {}) }));
   }
   for (const w of cfg.workers) {
     for (const slot of workerSlots(w, Math.max(0, w.replicas))) {

@@ -6,6 +6,7 @@ import { PlatformModel } from "../model/types";
 import { envEntries } from "./envEntries";
 import { containerLabels } from "./labels";
 import { withObservabilityConfig } from "./observability";
+import { projectRoot, withAbsoluteSourceMount } from "./devSource";
 import { DeployOptions } from "./proxmox";
 
 /**
@@ -24,8 +25,10 @@ export function deployDocker(model: PlatformModel, opts: DeployOptions, endpoint
     (name) =>
       new docker.Volume(name, { name, labels: [{ label: "managed-by", value: "parity" }] }, { provider: engine.provider, protect: true, retainOnDelete: true }),
   );
+  const root = projectRoot();
   for (const declared of model.containers) {
-    const { container: c, labels: configLabels } = withObservabilityConfig(model, declared);
+    const { container: configured, labels: configLabels } = withObservabilityConfig(model, declared);
+    const c = withAbsoluteSourceMount(configured, root);
     new DockerService(
       c.name,
       {
