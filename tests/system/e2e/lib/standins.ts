@@ -127,7 +127,7 @@ const DOCKERFILES: Readonly<Record<string, string>> = {
 ${SHIMS}
 EXPOSE 9090
 ENTRYPOINT ["/usr/bin/prometheus"]
-CMD ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus", "--web.console.libraries=/usr/share/prometheus/console_libraries", "--web.console.templates=/usr/share/prometheus/consoles"]`,
+CMD ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus"]`,
   grafana: `${SHIMS}\nCMD ["python3", "/usr/local/lib/parity-standin/standin.py", "grafana", "3000"]`,
   jaeger: `${SHIMS}\nCMD ["python3", "/usr/local/lib/parity-standin/standin.py", "jaeger", "4317", "16686", "14269"]`,
   // Debian's PostgreSQL through the guest's NAT; no default cluster (the entrypoint makes one).
