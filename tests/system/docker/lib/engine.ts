@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { ensureBaseRootfs } from "../../lib/testbed-rootfs";
 
 export const DOCKER = "/usr/bin/docker";
-const BASE = "parity-it/base:bookworm";
+export const BASE = "parity-it/base:bookworm";
 const STANDIN = "parity-it/standin:1";
 
 export function docker(args: readonly string[], input?: string): string {
