@@ -41,7 +41,11 @@ export function planTestbed(edits: Omit<PlanEdits, "extraAuthorizedKeys"> = {}):
     child.on("error", fail);
     child.on("close", (code) => {
       if (code !== 0) return fail(new Error(`plan of stack ${STACK} failed (${code}):\n${Buffer.concat(err).toString()}`));
-      done(JSON.parse(Buffer.concat(out).toString()) as PlannedStack);
+      try {
+        done(JSON.parse(Buffer.concat(out).toString()) as PlannedStack);
+      } catch (e) {
+        fail(new Error(`plan of stack ${STACK} printed no complete JSON (${Buffer.concat(out).length} bytes): ${String(e)}`));
+      }
     });
   });
 }
