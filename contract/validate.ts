@@ -5,6 +5,8 @@ import { checkAliases, checkContainers } from "./checks/containers";
 import { checkEnv } from "./checks/env";
 import { checkFlows } from "./checks/flows";
 import { checkHostServices } from "./checks/hostServices";
+import { checkDevProfile } from "./checks/devProfile";
+import { checkMetrics } from "./checks/metrics";
 import { checkRequiredEnv } from "./checks/requiredEnv";
 import { checkImages } from "./checks/images";
 import { checkNetwork } from "./checks/network";
@@ -34,6 +36,8 @@ export function semanticProblems(cfg: StackConfig, raw: Record<string, unknown>,
     ...checkImages(cfg),
     ...checkEnv(cfg),
     ...checkFlows(cfg),
+    ...checkMetrics(cfg),
+    ...checkDevProfile(cfg),
     ...checkRequiredEnv(cfg),
     ...checkHostServices(cfg),
     ...checkAzure(cfg, raw, stack),

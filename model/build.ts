@@ -7,6 +7,8 @@ import { deriveNetworks } from "./networks";
 import { deriveProxies, rolloutOf, withProxyMembers } from "./rollout";
 import { ContainerModel, HostModel, PlatformModel, SharedStorageModel } from "./types";
 import { workerInstanceName, workerSlots } from "./workerSlots";
+import { guestId } from "../contract/idmap";
+import { buildObservability } from "./observability";
 
 /**
  * Derives the platform model from a validated config. Pure: same config, same model.
@@ -45,7 +47,9 @@ export function buildModel(cfg: StackConfig, stack: string): PlatformModel {
     const appUrl = app && published !== undefined ? azure!.address(app).url : undefined;
     const ctx: ResolveContext = { stack: stackCtx, self: { name: s.name, host: publicHost, ...(published !== undefined ? { port: published } : {}), ...(appUrl ? { url: appUrl } : {}) }, ...sharedCtx(cfg, s), reach: reachFrom(s.host) };
     const publicUrl = appUrl ?? (published !== undefined ? `http://${publicHost}:${published}` : undefined);
-    containers.push(buildContainer(cfg, s, { name: s.name, kind: "service", aliases: azure ? [] : aliasesOf(cfg, s), host: multiHost ? s.host : "local", ports: s.ports, volumes: s.volumes, stateful: s.stateful, ctx, ...(publicUrl ? { publicUrl } : {}), ...(app ? { azure: app } : {}) }));
+    // Dev-only published ports (debugging a database or an engine locally) exist only in the dev profile.
+    const ports = cfg.profile === "dev" && s.dev?.ports.length ? [...s.ports, ...s.dev.ports] : s.ports;
+    containers.push(buildContainer(cfg, s, { name: s.name, kind: "service", aliases: azure ? [] : aliasesOf(cfg, s), host: multiHost ? s.host : "local", ports, volumes: s.volumes, stateful: s.stateful, ctx, ...(publicUrl ? { publicUrl } : {}), ...(app ? { azure: app } : {}) }));
   }
   for (const w of cfg.workers) {
     for (const slot of workerSlots(w, Math.max(0, w.replicas))) {
@@ -87,6 +91,7 @@ export function buildModel(cfg: StackConfig, stack: string): PlatformModel {
   // Azure rolls out revisions itself: no proxy there.
   const proxies = azure ? [] : deriveProxies(containers, flowNetworks);
   const networks = withProxyMembers(flowNetworks, proxies);
+  const observability = buildObservability(cfg, containers);
   const withNetworks: ContainerModel[] = containers.map((c) => ({
     ...c,
     networks: networks.filter((n) => n.host === c.host && n.members.includes(c.name)).map((n) => n.name),
@@ -104,6 +109,7 @@ export function buildModel(cfg: StackConfig, stack: string): PlatformModel {
     ...(azure ? { azure: azure.model } : {}),
     networks,
     proxies,
+    ...(observability ? { observability } : {}),
     dnsRecords,
   };
 }
@@ -147,7 +153,7 @@ function buildContainer(cfg: StackConfig, c: ServiceConfig | WorkerPoolConfig, f
     ...(dev?.sourceMount ? { sourceMount: dev.sourceMount } : {}),
     ...(c.sharedStorage && cfg.sharedStorage
       ? { sharedMount: cfg.target === "proxmox"
-          ? { type: "bind" as const, source: cfg.sharedStorage.guestPath, target: cfg.sharedStorage.containerPath }
+          ? { type: "bind" as const, source: cfg.sharedStorage.guestPath, target: cfg.sharedStorage.containerPath, group: guestId(cfg.sharedStorage.ownerGid) }
           : cfg.target === "azure"
           ? { type: "nfs" as const, source: cfg.sharedStorage.name, target: cfg.sharedStorage.containerPath }
           : { type: "volume" as const, source: `parity-${f.ctx.stack.name}-${cfg.sharedStorage.name}`, target: cfg.sharedStorage.containerPath } }
@@ -174,7 +180,7 @@ function buildHost(cfg: StackConfig, h: StackConfig["hosts"][number]): HostModel
       : {}),
     docker: h.docker, sandboxedServices: h.name in cfg.hostServices, stateful: h.stateful, startOrder: h.startOrder, tags: h.tags,
     ...(storage && mounts
-      ? { sharedMount: { nodePath: h.node === storage.serverNode ? storage.exportPath : `/mnt/pve/${storage.name}`, guestPath: storage.guestPath } }
+      ? { sharedMount: { nodePath: h.node === storage.serverNode ? storage.exportPath : `/mnt/pve/${storage.name}`, guestPath: storage.guestPath, group: guestId(storage.ownerGid) } }
       : {}),
   };
 }
@@ -188,7 +194,7 @@ function buildSharedStorage(cfg: StackConfig, hosts: readonly HostModel[]): Shar
   return {
     name: s.name, serverNode: s.serverNode ?? "", serverAddress: server?.address ?? "",
     exportPath: s.exportPath, guestPath: s.guestPath, containerPath: s.containerPath,
-    ownerUid: s.ownerUid, ownerGid: s.ownerGid,
+    ownerUid: s.ownerUid, ownerGid: s.ownerGid, guestGid: guestId(s.ownerGid),
     clientNodes: clientNames.map((n) => ({ name: n, address: nodes.find((x) => x.name === n)?.address ?? "" })),
     clientMountPath: `/mnt/pve/${s.name}`,
     hosts: mounting,

@@ -1,5 +1,6 @@
 import { HostServicesConfig } from "../contract/schema/hostServices";
 import { StackConfig } from "../contract/schema/stack";
+import { guestId } from "../contract/idmap";
 import type { PgBackupSpec } from "../renderers/backup";
 import type { NativeServicesSpec, SecretVariable, SourceSpec } from "../renderers/nativeServices";
 import type { PostgresSpec } from "../renderers/postgres";
@@ -127,7 +128,9 @@ function buildOne(cfg: StackConfig, stack: string, host: string, s: HostServices
         }
       : {}),
   };
-  const backup: PgBackupSpec | undefined = s.backup && { ...s.backup, ...(s.backup.keepCount !== undefined ? { keepCount: s.backup.keepCount } : {}) };
+  // The contract puts backups on the shared storage: the job needs the share's common group.
+  const sharedGroup = cfg.sharedStorage?.hosts?.includes(host) ? guestId(cfg.sharedStorage.ownerGid) : undefined;
+  const backup: PgBackupSpec | undefined = s.backup && { ...s.backup, ...(s.backup.keepCount !== undefined ? { keepCount: s.backup.keepCount } : {}), ...(sharedGroup !== undefined ? { sharedGroup } : {}) };
   return { host, ...(postgres ? { postgres } : {}), ...(redis ? { redis } : {}), ...(rabbitmq ? { rabbitmq } : {}), ...(native ? { native } : {}), ...(backup ? { backup } : {}), secretEnv };
 }
 

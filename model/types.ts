@@ -3,6 +3,7 @@ import { AzureAppSettings, AzureModel } from "./azure";
 import { HostServicesModel } from "./hostServices";
 import { NetworkModel } from "./networks";
 import type { ProxyModel, RolloutModel } from "./rollout";
+import type { ObservabilityModel } from "./observability";
 
 export type { NetworkModel } from "./networks";
 
@@ -31,6 +32,8 @@ export interface PlatformModel {
   /** Target azure: region, names, network and managed realizations (model/azure.ts). */
   readonly azure?: AzureModel;
   readonly profile: "prod" | "dev";
+  /** Prometheus's scrape targets and Grafana's data sources (targets proxmox and docker). */
+  readonly observability?: ObservabilityModel;
   /** Names users must publish in DNS, and the guest address each points at. */
   readonly dnsRecords: readonly { readonly fqdn: string; readonly host: string; readonly address: string }[];
 }
@@ -68,7 +71,9 @@ export interface HostModel {
   /** A template built for this guest, uploaded instead of downloading the stock one. */
   readonly builtTemplate?: { readonly path: string; readonly fileName: string; readonly sha256: string; readonly datastore: string };
   /** Bind mount of the shared storage into this guest, when it uses it. */
-  readonly sharedMount?: { readonly nodePath: string; readonly guestPath: string };
+  readonly sharedMount?: { readonly nodePath: string; readonly guestPath: string;
+    /** The share's common group as the guest sees it (see renderers/sharedDirectory.ts). */
+    readonly group: number };
 }
 
 export interface SharedStorageModel {
@@ -80,6 +85,8 @@ export interface SharedStorageModel {
   readonly containerPath: string;
   readonly ownerUid: number;
   readonly ownerGid: number;
+  /** The common group as guests see it (ownerGid through the unprivileged idmap). */
+  readonly guestGid: number;
   /** Nodes other than the server that mount the export (as Proxmox NFS storage). */
   readonly clientNodes: readonly { readonly name: string; readonly address: string }[];
   /** Where the export appears on a client node: Proxmox mounts NFS storage at /mnt/pve/<id>. */
@@ -131,7 +138,9 @@ export interface ContainerModel {
   readonly allowRoot?: string;
   readonly readOnlyRootFs: boolean;
   /** Shared storage: a bind of the guest path (multi-host), a named volume (single host), or the Azure Files NFS share. */
-  readonly sharedMount?: { readonly type: "bind" | "volume" | "nfs"; readonly source: string; readonly target: string };
+  readonly sharedMount?: { readonly type: "bind" | "volume" | "nfs"; readonly source: string; readonly target: string;
+    /** Bind (proxmox): the share's common group (guest gid), added to the container's groups so any user can write. */
+    readonly group?: number };
   /** Public address other hosts use: `<fqdn>:<port>`, when it publishes a port. */
   readonly publicUrl?: string;
   /** Files uploaded into the container before start. */

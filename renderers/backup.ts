@@ -7,6 +7,7 @@ import type { ProvisionBundle } from "./bundle";
 import { assertIdentifier, scriptPrelude, shq } from "./common/shell";
 import { HARDENING, renderUnit } from "./common/systemd";
 import { renderBackupCommand, renderRestoreCommand } from "./backup/commands";
+import { SHARED_GROUP_NAME } from "./sharedDirectory";
 
 export interface PgBackupSpec {
   /** Databases to dump, each to its own file. */
@@ -21,6 +22,12 @@ export interface PgBackupSpec {
   readonly keepCount?: number;
   /** Port of the local cluster (dumps connect over its socket as `postgres`). Default `5432`. */
   readonly port?: number;
+  /**
+   * The shared storage's common group (guest gid) when `directory` is on it: postgres joins it
+   * (created as `parity-shared` when no group has that gid) and the job runs with it, so it can
+   * write the setgid share. Default: none (a local directory).
+   */
+  readonly sharedGroup?: number;
 }
 
 export const BACKUP_COMMAND = "/usr/local/sbin/parity-pg-backup";
@@ -39,6 +46,8 @@ export function renderPgBackup(spec: PgBackupSpec): ProvisionBundle {
   if (!Number.isInteger(keepDays) || keepDays < 0) throw new Error("keepDays must be an integer >= 0");
   if (!Number.isInteger(keepCount) || keepCount < 0) throw new Error("keepCount must be an integer >= 0");
   if (keepDays === 0 && keepCount === 0) throw new Error("backup retention: set keepDays or keepCount, or the share fills up");
+  const group = spec.sharedGroup;
+  if (group !== undefined && (!Number.isInteger(group) || group < 1 || group > 65535)) throw new Error("sharedGroup must be a guest gid 1..65535");
 
   const service = renderUnit("PostgreSQL dumps to shared storage (Parity).", [
     ["Unit", ["Description=Parity: pg_dump to shared storage", "After=postgresql.service", "Requisite=postgresql.service"]],
@@ -48,6 +57,7 @@ export function renderPgBackup(spec: PgBackupSpec): ProvisionBundle {
         "Type=oneshot",
         "User=postgres",
         "Group=postgres",
+        ...(group !== undefined ? [`SupplementaryGroups=${group}`] : []),
         `ExecStart=${BACKUP_COMMAND} --dir ${dir} --port ${port} --keep-days ${keepDays} --keep-count ${keepCount} ${spec.databases.join(" ")}`,
         `ReadWritePaths=${dir}`,
         // Dumps go through the local socket: no network at all.
@@ -72,12 +82,19 @@ export function renderPgBackup(spec: PgBackupSpec): ProvisionBundle {
 DIR=${shq(dir)}
 command -v pg_dump >/dev/null || die "pg_dump not found: the PostgreSQL step must run first"
 id postgres >/dev/null 2>&1 || die "user postgres missing: the PostgreSQL step must run first"
+${group !== undefined ? `# The share is the node's setgid directory of this group (mode 2770): postgres writes through it.
+getent group ${group} >/dev/null || groupadd --gid ${group} ${SHARED_GROUP_NAME}
+shared_group="$(getent group ${group} | cut -d: -f1)"
+id -nG postgres | tr ' ' '\\n' | grep -qx "$shared_group" || { usermod -aG "$shared_group" postgres; log "postgres joined group $shared_group (gid ${group})"; }
+DIR_GROUP=${group}` : "DIR_GROUP=postgres"}
 if [ ! -d "$DIR" ]; then
-  install -d -m 0750 -o postgres -g postgres "$DIR"
+  # Parents as root; the share's setgid bit gives them its group. The dumps' directory: postgres
+  # writes, the group reads (restores), others nothing.
+  install -d -m 2750 -o postgres -g "$DIR_GROUP" "$DIR"
   log "created $DIR"
 elif [ "$(stat -c %U "$DIR")" != postgres ]; then
-  # On a root-squashed NFS share chown fails; what matters is that postgres can write there.
-  chown postgres:postgres "$DIR" 2>/dev/null || true
+  # On a squashed NFS share chown fails; what matters is that postgres can write there.
+  chown "postgres:$DIR_GROUP" "$DIR" 2>/dev/null || true
 fi
 runuser -u postgres -- test -w "$DIR" || die "$DIR is not writable by postgres (shared storage mounted read-only or squashed?)"
 if any_changed ${shq(BACKUP_SERVICE)} ${shq(BACKUP_TIMER)}; then

@@ -1,5 +1,6 @@
 import { aptInstallSnippet } from "./aptInstall";
 import { ProvisionBundle } from "./bundle";
+import { renderSharedDirectoryScript } from "./sharedDirectory";
 
 export interface NfsExportSpec {
   /** Proxmox storage ID; names the exports file. */
@@ -7,7 +8,7 @@ export interface NfsExportSpec {
   readonly exportPath: string;
   /** Node addresses allowed to mount it. */
   readonly clients: readonly string[];
-  /** Host UID/GID that owns the export (an unprivileged LXC's mapped app user). */
+  /** Host UID/GID that owns the export (an unprivileged LXC's mapped app user and common group; see sharedDirectory.ts). */
   readonly ownerUid: number;
   readonly ownerGid: number;
 }
@@ -20,14 +21,14 @@ export interface NfsExportSpec {
  * app user, so every guest — each with its own idmap — can read and write them.
  */
 export function renderNfsExport(spec: NfsExportSpec): ProvisionBundle {
+  const directory = renderSharedDirectoryScript({ path: spec.exportPath, ownerUid: spec.ownerUid, ownerGid: spec.ownerGid });
   // Every guest on the exporting node: a bind mount of the directory is all they need.
   if (spec.clients.length === 0) {
     return {
       name: `shared-dir-${spec.name}`,
       files: [],
       script: `set -euo pipefail
-install -d -m 0770 -o ${spec.ownerUid} -g ${spec.ownerGid} ${spec.exportPath}
-[ "$(stat -c '%u:%g' ${spec.exportPath})" = "${spec.ownerUid}:${spec.ownerGid}" ] || chown ${spec.ownerUid}:${spec.ownerGid} ${spec.exportPath}
+${directory}
 `,
       secretEnv: [],
     };
@@ -39,8 +40,7 @@ ${spec.exportPath} ${spec.clients.map((c) => `${c}(${opts})`).join(" ")}
   const script = `set -euo pipefail
 ${aptInstallSnippet(["nfs-kernel-server"])}
 
-install -d -m 0770 -o ${spec.ownerUid} -g ${spec.ownerGid} ${spec.exportPath}
-[ "$(stat -c '%u:%g' ${spec.exportPath})" = "${spec.ownerUid}:${spec.ownerGid}" ] || chown ${spec.ownerUid}:${spec.ownerGid} ${spec.exportPath}
+${directory}
 systemctl enable --quiet --now nfs-server.service
 if printf '%s' "$PARITY_CHANGED_FILES" | grep -qx /etc/exports.d/parity-${spec.name}.exports; then
   exportfs -ra

@@ -29,9 +29,11 @@ fi
 #   zstd, tar              - the cached base rootfs is a .tar.zst
 #   ca-certificates, debian-archive-keyring - debootstrap verifies the mirror's signatures
 #   procps, coreutils      - ps/sha256sum used by tests and the harness
+#   prometheus             - promtool, to check every rendered prometheus.yml (tests/system/real);
+#                            its service is not started on a host without systemd as PID 1
 packages=(
   lxc debootstrap dnsmasq-base iptables iproute2 openssh-client
-  zstd tar ca-certificates debian-archive-keyring procps coreutils
+  zstd tar ca-certificates debian-archive-keyring procps coreutils prometheus
 )
 
 missing=()
@@ -58,7 +60,13 @@ fi
 
 # The Debian lxc package may ship lxc-net (its own bridge lxcbr0 + dnsmasq). The test bed uses
 # its own bridge, so lxc-net is not required; we only report it, never reconfigure it.
-for cmd in lxc-start lxc-attach debootstrap dnsmasq iptables ip ssh ssh-keygen zstd; do
+# Only promtool is wanted from the prometheus package: a host server on :9090 would collide
+# with the stacks' published port in the Docker suites.
+if [ -d /run/systemd/system ] && systemctl is-enabled --quiet prometheus.service 2>/dev/null; then
+  systemctl disable --now --quiet prometheus.service && log "disabled the host's prometheus.service (only promtool is used)"
+fi
+
+for cmd in lxc-start lxc-attach debootstrap dnsmasq iptables ip ssh ssh-keygen zstd promtool; do
   command -v "$cmd" >/dev/null 2>&1 || die "'$cmd' is still not on PATH after installing"
 done
 log "ok: $(lxc-start --version 2>/dev/null | sed 's/^/lxc /'), $(debootstrap --version 2>/dev/null), $(iptables --version)"

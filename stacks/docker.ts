@@ -7,6 +7,8 @@ import { StackSecrets } from "../components/secrets/stackSecrets";
 import { PlatformModel } from "../model/types";
 import { envEntries } from "./envEntries";
 import { containerLabels, proxyLabels } from "./labels";
+import { withObservabilityConfig } from "./observability";
+import { projectRoot, withAbsoluteSourceMount } from "./devSource";
 import { DeployOptions } from "./proxmox";
 
 /**
@@ -28,9 +30,12 @@ export function deployDocker(model: PlatformModel, opts: DeployOptions, endpoint
   for (const p of model.proxies) {
     new RolloutProxy("local-docker-proxy", { proxy: p, provider: engine.provider, networks: engine.networks, labels: proxyLabels(model, p) });
   }
+  const root = projectRoot();
   // A pool's slots roll one at a time: each waits for the previous slot's health gate.
   const previousSlot = new Map<string, DockerService>();
-  for (const c of model.containers) {
+  for (const declared of model.containers) {
+    const { container: configured, labels: configLabels } = withObservabilityConfig(model, declared);
+    const c = withAbsoluteSourceMount(configured, root);
     const previous = c.pool ? previousSlot.get(c.pool) : undefined;
     const service = new DockerService(
       c.name,
@@ -40,7 +45,7 @@ export function deployDocker(model: PlatformModel, opts: DeployOptions, endpoint
         networks: engine.networks,
         image: engine.image(c.image.key, c.image.ref),
         envs: envEntries(c.env, secrets.values),
-        labels: containerLabels(model, c),
+        labels: { ...containerLabels(model, c), ...configLabels },
         gateRunner: { kind: "local", dockerHost: endpoint },
         proxySettleSeconds: PROXY_SETTLE_SECONDS,
       },

@@ -17,6 +17,7 @@ import { renderFirstbootWait } from "../renderers/firstbootWait";
 import { renderHostBootstrap } from "../renderers/hostBootstrap";
 import { envEntries } from "./envEntries";
 import { containerLabels, proxyLabels } from "./labels";
+import { withObservabilityConfig } from "./observability";
 
 export interface DeployOptions {
   /** Environment for `{ env }` secrets (process.env in a real run). */
@@ -126,7 +127,8 @@ export function deployProxmox(model: PlatformModel, opts: DeployOptions): Proxmo
   const services: Record<string, DockerService> = {};
   // A pool's slots roll one at a time, across its hosts: each waits for the previous slot's health gate.
   const previousSlot = new Map<string, DockerService>();
-  for (const c of model.containers) {
+  for (const declared of model.containers) {
+    const { container: c, labels: configLabels } = withObservabilityConfig(model, declared);
     const dh = dockerHosts[c.host]!;
     const previous = c.pool ? previousSlot.get(c.pool) : undefined;
     const sshAddress = model.hosts.find((h) => h.name === c.host)!.sshAddress;
@@ -138,7 +140,7 @@ export function deployProxmox(model: PlatformModel, opts: DeployOptions): Proxmo
         networks: dh.networks,
         image: dh.image(c.image.key, c.image.ref),
         envs: envEntries(c.env, secrets.values),
-        labels: containerLabels(model, c),
+        labels: { ...containerLabels(model, c), ...configLabels },
         gateRunner: { kind: "remote", connection: connect(sshAddress) },
         proxySettleSeconds: PROXY_SETTLE_SECONDS,
       },

@@ -66,6 +66,8 @@ export class DockerService extends pulumi.ComponentResource {
         memory: c.limits.memoryMb,
         cpus: String(c.limits.cpus),
         ...(c.user ? { user: c.user } : {}),
+        // The share's common group: whatever user the image runs as may write the setgid share.
+        ...(c.sharedMount?.group !== undefined ? { groupAdds: [String(c.sharedMount.group)] } : {}),
         readOnly: c.readOnlyRootFs,
         ...(c.readOnlyRootFs ? { tmpfs: { "/tmp": "rw,noexec,nosuid,size=64m" } } : {}),
         // A proxied service's host ports belong to the host's proxy.

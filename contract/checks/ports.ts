@@ -21,6 +21,11 @@ export function checkHostPorts(cfg: StackConfig): Problem[] {
       if (p.host !== undefined) claim(singleHost ? "local" : s.host, p.host, `parity:services[${i}].ports[${j}].host`, `service '${s.name}'`);
     }),
   );
+  // Dev-only published ports exist only in the dev profile, and then clash like any other.
+  if (cfg.profile === "dev")
+    cfg.services.forEach((s, i) =>
+      (s.dev?.ports ?? []).forEach((p, j) => claim(singleHost ? "local" : s.host, p.host, `parity:services[${i}].dev.ports[${j}].host`, `service '${s.name}' (dev)`)),
+    );
   cfg.workers.forEach((w, i) => {
     const max = Math.max(0, Math.min(w.maxReplicas, 100));
     for (let r = 1; r <= max; r++) {

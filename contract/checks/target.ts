@@ -1,5 +1,6 @@
 import { Problem } from "../problems";
 import { StackConfig } from "../schema/stack";
+import { UNPRIVILEGED_ID_BASE, UNPRIVILEGED_ID_COUNT } from "../idmap";
 
 /** Keys a target needs, and keys it would otherwise ignore silently. */
 export function checkTarget(cfg: StackConfig, raw: Record<string, unknown>): Problem[] {
@@ -10,6 +11,12 @@ export function checkTarget(cfg: StackConfig, raw: Record<string, unknown>): Pro
     if (cfg.sharedStorage) {
       for (const key of ["serverNode", "hosts"] as const)
         if (cfg.sharedStorage[key] === undefined) out.push({ path: `parity:sharedStorage.${key}`, problem: "missing required key for target 'proxmox'", allowed: key === "serverNode" ? "the Proxmox node that exports the directory" : "the hosts that mount it" });
+      // Guests see the share through the unprivileged idmap: an owner outside it is "nobody" there.
+      for (const key of ["ownerUid", "ownerGid"] as const) {
+        const id = cfg.sharedStorage[key];
+        if (id < UNPRIVILEGED_ID_BASE || id >= UNPRIVILEGED_ID_BASE + UNPRIVILEGED_ID_COUNT)
+          out.push({ path: `parity:sharedStorage.${key}`, problem: `${id} is not mapped into unprivileged guests`, allowed: `a node id ${UNPRIVILEGED_ID_BASE}..${UNPRIVILEGED_ID_BASE + UNPRIVILEGED_ID_COUNT - 1} (guest id + ${UNPRIVILEGED_ID_BASE}, e.g. 101000 for guest id 1000)` });
+      }
     }
     cfg.hosts.forEach((h, i) => {
       const runsContainers = cfg.services.some((s) => s.host === h.name) || cfg.workers.some((w) => w.hosts.includes(h.name));

@@ -50,11 +50,28 @@ export const networkAlias = z.string().regex(/^[a-z]([a-z0-9_-]{0,61}[a-z0-9])?$
 /** Overrides applied when `parity:profile` is `dev` (seed 002: bind-mounted source, reload). */
 export const devOverrides = z.strictObject({
   command: z.array(z.string()).optional(),
-  /** Bind the source tree into the container so edits reload without a rebuild. */
+  /**
+   * Bind the source tree into the container so edits reload without a rebuild. A relative
+   * `hostPath` is relative to the project root (the directory of Pulumi.yaml); only on a local
+   * engine (unix://): on ssh:// or tcp:// it would name a path on the remote host.
+   */
   sourceMount: z.strictObject({ hostPath: z.string().min(1), containerPath: absolutePath }).optional(),
   env: z.record(envVarName, z.string()).default({}),
   /** Network aliases in the dev profile, instead of the service's `aliases` (e.g. `dev_db` for `prod_db`). */
   aliases: z.array(networkAlias).optional(),
+  /**
+   * Extra published ports for local debugging (e.g. a database on 5432), only in the dev
+   * profile; checked for host-port clashes like every other port. Default none.
+   */
+  ports: z.array(z.strictObject({ container: port, host: port })).default([]),
+});
+
+/** What a container exposes to Prometheus. */
+export const metricsEndpoint = z.strictObject({
+  /** Container port serving metrics; default the service's first port. Worker pools: omit (each replica's own port). */
+  port: port.optional(),
+  /** HTTP path of the metrics. */
+  path: z.string().regex(/^\/[A-Za-z0-9._~\/-]*$/, { message: "must be an absolute URL path such as /metrics" }).default("/metrics"),
 });
 
 /** Fields every container (singleton or worker) has. */
@@ -80,6 +97,8 @@ const containerFields = {
   egress: z.boolean().default(false),
   /** Variables the application refuses to start without; each must be declared in `env`. */
   requiredEnv: z.array(envVarName).default([]),
+  /** Prometheus scrapes it (a job per service, one per worker replica); needs a flow from the Prometheus service. */
+  metrics: metricsEndpoint.optional(),
   dev: devOverrides.optional(),
   rollout: z.strictObject({
     /**

@@ -56,6 +56,20 @@ export const stackConfig = z.strictObject({
   }).optional(),
   /** Settings of the `azure` target: region, names, network, managed realizations (see contract/schema/azure.ts). */
   azure: azureSettings.optional(),
+  /**
+   * Which services are the platform's observability tools: Parity renders Prometheus's scrape
+   * configuration (every `metrics:` target) and Grafana's provisioning (Prometheus and Jaeger
+   * data sources, a platform-health dashboard) into them. Targets proxmox and docker.
+   */
+  observability: z.strictObject({
+    /** The Prometheus service; scrapes every service and worker replica that declares `metrics`. */
+    prometheus: dnsLabel,
+    /** The Grafana service, provisioned with data sources and a dashboard. */
+    grafana: dnsLabel.optional(),
+    /** The Jaeger service; Grafana's Jaeger data source uses the port of the flow grafana → jaeger (default 16686). */
+    jaeger: dnsLabel.optional(),
+    scrapeIntervalSeconds: z.number().int().min(5).max(600).default(15),
+  }).optional(),
 });
 
 export type StackConfig = z.infer<typeof stackConfig>;

@@ -66,7 +66,7 @@ afterAll(async () => {
 test("the test-bed stack is the homelab's shape, on test-bed addresses", () => {
   const home = stackFile(REPO_ROOT, "homelab");
   const bed = stackFile(STACK_DIR, STACK);
-  for (const key of ["parity:target", "parity:environment", "parity:sharedStorage", "parity:registries", "parity:images", "parity:secrets", "parity:services", "parity:workers", "parity:flows"]) {
+  for (const key of ["parity:target", "parity:environment", "parity:sharedStorage", "parity:registries", "parity:images", "parity:secrets", "parity:services", "parity:workers", "parity:flows", "parity:observability"]) {
     expect({ key, value: bed[key] }).toEqual({ key, value: home[key] });
   }
   expect(readFileSync(join(STACK_DIR, "Pulumi.yaml"), "utf8")).toBe(readFileSync(join(REPO_ROOT, "Pulumi.yaml"), "utf8"));
@@ -141,6 +141,48 @@ test("the shared storage is at guestPath in every guest and at /mnt/shared in co
   await ok(guest("workers-b"), `docker exec backtest-worker-1 sh -c 'echo from-worker > ${storage.containerPath}/worker.txt && stat -c %u ${storage.containerPath}/worker.txt'`);
   expect(await ok(guest("core"), `docker exec backend cat ${storage.containerPath}/worker.txt`)).toBe("from-worker");
   expect(await ok(guest("workers-c"), `stat -c %u ${storage.guestPath}/worker.txt`)).toBe("1000");
+  // The node's ownership (its step's own script ran on this host): app uid/gid 1000, setgid, closed to others.
+  for (const h of storage.hosts) expect(await ok(guest(h), `stat -c '%u:%g %a' ${storage.guestPath}`)).toBe("1000:1000 2770");
+  // Any container user writes through the share's group (group_add), and the file keeps that group.
+  expect(await ok(guest("workers-b"), `docker exec -u 4242:4242 backtest-worker-1 sh -c 'echo other-uid > ${storage.containerPath}/other-uid.txt && stat -c %u:%g ${storage.containerPath}/other-uid.txt'`)).toBe("4242:1000");
+  expect(await ok(guest("core"), `docker exec backend cat ${storage.containerPath}/other-uid.txt`)).toBe("other-uid");
+  const outsider = await guest("core").exec(`runuser -u nobody -- ls ${storage.guestPath}`);
+  expect(outsider.code).not.toBe(0);
+});
+
+/** Scrape jobs as rendered into the Prometheus container: job → target address. */
+function declaredJobs(p: PlannedStack): Map<string, string> {
+  const prom = ofType(p.resources, CONTAINER).find((c) => c.rawInputs["name"] === "prometheus")!;
+  const file = (prom.rawInputs["uploads"] as { file: string; content: string }[]).find((u) => u.file === "/etc/prometheus/prometheus.yml")!;
+  const cfg = parse(file.content) as { scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[] };
+  return new Map(cfg.scrape_configs.map((j) => [j.job_name, j.static_configs[0]!.targets[0]!]));
+}
+
+type TargetsAnswer = { data: { activeTargets: { labels: { job: string }; scrapeUrl: string; health: string; lastError: string }[] } };
+async function targetsUp(expected: Map<string, string>, timeoutMs = 90_000): Promise<TargetsAnswer["data"]["activeTargets"]> {
+  const deadline = Date.now() + timeoutMs;
+  let active: TargetsAnswer["data"]["activeTargets"] = [];
+  while (Date.now() < deadline) {
+    active = (JSON.parse(await ok(guest("core"), "curl -fsS --max-time 5 'http://localhost:9090/api/v1/targets?state=active'")) as TargetsAnswer).data.activeTargets;
+    if (active.length === expected.size && active.every((t) => t.health === "up")) return active;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  throw new Error(`Prometheus targets not all up: ${JSON.stringify(active.map((t) => [t.labels.job, t.health, t.lastError]))}`);
+}
+
+test("Prometheus (Debian's package) scrapes every declared target, and a stand-in's metric can be queried", async () => {
+  const jobs = declaredJobs(planned);
+  expect([...jobs.keys()].sort()).toEqual(["backend", "backtest-worker-1", "prometheus", "training-worker-1"]);
+  // The file Parity rendered is the one Prometheus runs with, and its own promtool accepts it.
+  expect(await ok(guest("core"), "docker exec prometheus promtool check config /etc/prometheus/prometheus.yml 2>&1")).toContain("SUCCESS");
+  const active = await targetsUp(jobs);
+  timings["prometheusTargetsUp"] = active.filter((t) => t.health === "up").length;
+  timings["prometheusTargetsDeclared"] = jobs.size;
+  for (const t of active) expect({ job: t.labels.job, url: t.scrapeUrl }).toEqual({ job: t.labels.job, url: expect.stringContaining(`//${jobs.get(t.labels.job)}/`) });
+  const q = JSON.parse(await ok(guest("core"), `curl -fsS --max-time 5 'http://localhost:9090/api/v1/query?query=parity_standin_info'`)) as { data: { result: { metric: Record<string, string> }[] } };
+  expect(q.data.result.map((r) => [r.metric["job"], r.metric["standin"]]).sort()).toEqual([
+    ["backend", "app"], ["backtest-worker-1", "backtest-worker-1"], ["training-worker-1", "training-worker-1"],
+  ]);
 });
 
 test("a second full run changes nothing", async () => {
@@ -178,6 +220,8 @@ test("scaling backtest workers 1 → 3 by a config edit adds exactly two contain
   const oldNames = new Set(ofType(planned.resources, CONTAINER).map((c) => String(c.rawInputs["name"])));
   const added = ofType(scaled.resources, CONTAINER).map((c) => String(c.rawInputs["name"])).filter((n) => !oldNames.has(n));
   expect(added.sort()).toEqual(["backtest-worker-2", "backtest-worker-3"]);
+  // Two more scrape jobs: Prometheus's configuration changed, so its container is replaced with it.
+  expect([...declaredJobs(scaled).keys()].sort()).toEqual(["backend", "backtest-worker-1", "backtest-worker-2", "backtest-worker-3", "prometheus", "training-worker-1"]);
 
   const result = await up(scaled, tb, { ...state, rerunUnchangedSteps: false });
   timings["scaleUpSeconds"] = result.seconds;
@@ -186,6 +230,7 @@ test("scaling backtest workers 1 → 3 by a config edit adds exactly two contain
   expect(result.changed.filter((c) => c.startsWith("container ")).sort()).toEqual([
     "container backtest-worker-2@parity-t-e2e-workers-c",
     "container backtest-worker-3@parity-t-e2e-workers-b",
+    "container prometheus@parity-t-e2e-core",
   ]);
   // Besides the two containers, only what they need on their guests: their networks and workers-c's first image.
   expect(result.changed.filter((c) => !c.startsWith("container ")).sort()).toEqual([
@@ -197,7 +242,9 @@ test("scaling backtest workers 1 → 3 by a config edit adds exactly two contain
   const after = await allContainers();
   expect({ host: after.get("backtest-worker-2")?.host, ports: after.get("backtest-worker-2")?.ports }).toEqual({ host: "workers-c", ports: JSON.stringify({ "5004/tcp": [{ HostIp: "", HostPort: "5004" }] }) });
   expect({ host: after.get("backtest-worker-3")?.host, ports: after.get("backtest-worker-3")?.ports }).toEqual({ host: "workers-b", ports: JSON.stringify({ "5007/tcp": [{ HostIp: "", HostPort: "5007" }] }) });
-  for (const [n, c] of before) expect({ n, id: after.get(n)?.id, startedAt: after.get(n)?.startedAt }).toEqual({ n, id: c.id, startedAt: c.startedAt });
+  for (const [n, c] of before) if (n !== "prometheus") expect({ n, id: after.get(n)?.id, startedAt: after.get(n)?.startedAt }).toEqual({ n, id: c.id, startedAt: c.startedAt });
+  expect(after.get("prometheus")?.id).not.toBe(before.get("prometheus")?.id);
+  expect((await targetsUp(declaredJobs(scaled))).length).toBe(6);
   for (const [n, host] of [["backtest-worker-2", "workers-c"], ["backtest-worker-3", "workers-b"]] as const) {
     const url = scaled.plan.env[n]!["WORKER_PUBLIC_BASE_URL"]!;
     expect(url).toBe(`http://${host}.ktrdr.parity-testbed:${n.endsWith("2") ? 5004 : 5007}`);

@@ -13,6 +13,9 @@ import { secretEnvName } from "../../../model/hostServices";
 import { bundleHash, type ProvisionBundle } from "../../../renderers/bundle";
 import { guestSteps } from "../../../renderers/guestServices";
 import { createGuest, destroyGuest, ensureTestbed, type Guest } from "../lib/testbed";
+import { createNodeSharedDirectory, type NodeSharedDirectory } from "../lib/testbed-shared";
+import { renderNfsExport } from "../../../renderers/nfsServer";
+import type { PlatformModel } from "../../../model/types";
 import { SERVICE_SECRETS, TEST_SECRETS } from "../../fixtures/serviceSpecs";
 import { rawStackConfig } from "../../helpers/stackConfig";
 import { basicAuth, mustRunBundle, packageList, secretsFor, securityExposure, sh, unitStates, waitFor } from "./serviceHelpers";
@@ -51,7 +54,7 @@ const ALL_TEST_SECRETS: Readonly<Record<string, string>> = Object.fromEntries(Ob
  */
 let repo: DemoRepo;
 
-function bundles(redisMaxmemoryMb = 2048, release: keyof DemoRepo["commits"] = "v1"): ProvisionBundle[] {
+function stockAnalysisModel(redisMaxmemoryMb = 2048, release: keyof DemoRepo["commits"] = "v1"): PlatformModel {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const raw: Record<string, any> = rawStackConfig("stock-analysis");
   const sa = raw["hostServices"]["stock-analysis"];
@@ -67,8 +70,18 @@ function bundles(redisMaxmemoryMb = 2048, release: keyof DemoRepo["commits"] = "
   sa.redis.maxmemoryMb = redisMaxmemoryMb;
   // The application: the stack's source pointed at the test repository, and its five services.
   useDemoApp(sa.native, repo, release);
-  const model = buildModel(validateStackConfig(raw, "stock-analysis"), "stock-analysis");
-  return guestSteps(model.hostServices[0]!).map((step) => step.bundle);
+  return buildModel(validateStackConfig(raw, "stock-analysis"), "stock-analysis");
+}
+
+function bundles(redisMaxmemoryMb = 2048, release: keyof DemoRepo["commits"] = "v1"): ProvisionBundle[] {
+  return guestSteps(stockAnalysisModel(redisMaxmemoryMb, release).hostServices[0]!).map((step) => step.bundle);
+}
+
+/** The node-side step NfsSharedStorage runs for this stack (one node: the directory only). */
+function nodeSharedStep(): { bundle: ProvisionBundle; exportPath: string; guestPath: string } {
+  const s = stockAnalysisModel().sharedStorage!;
+  const bundle = renderNfsExport({ name: s.name, exportPath: s.exportPath, clients: s.clientNodes.map((n) => n.address), ownerUid: s.ownerUid, ownerGid: s.ownerGid });
+  return { bundle, exportPath: s.exportPath, guestPath: s.guestPath };
 }
 
 const figures: Record<string, { firstRunSeconds?: number; secondRunSeconds?: number }> = {};
@@ -86,10 +99,15 @@ describe("in-LXC services on a Debian 12 guest", () => {
   const app = basicAuth("stock_analysis", SERVICE_SECRETS.RABBITMQ_APP_PASSWORD);
   const admin = basicAuth("parity-admin", SERVICE_SECRETS.RABBITMQ_ADMIN_PASSWORD);
 
+  let shared: NodeSharedDirectory;
+
   beforeAll(async () => {
     await ensureTestbed();
     repo = await createDemoRepo(BRIDGE_ADDRESS, GIT_PORT);
-    g = await createGuest({ name: GUEST, memoryMb: MEMORY_MB });
+    // The shared storage as the node makes it (its own step's script), bound in like a Proxmox mount point.
+    const node = nodeSharedStep();
+    shared = await createNodeSharedDirectory("svc-sa", node.bundle.script, node.exportPath);
+    g = await createGuest({ name: GUEST, memoryMb: MEMORY_MB, binds: [{ hostPath: shared.hostPath, guestPath: node.guestPath }] });
   }, 900_000);
 
   afterAll(async () => {
@@ -102,11 +120,12 @@ describe("in-LXC services on a Debian 12 guest", () => {
       "- private sources (token, deploy key) and archive sources: unit-tested renderings only; the test repository is public git://",
       "- pgvector: not packaged in Debian 12; the step would stop naming the package",
       "- RabbitMQ 3.12+ (seed): bookworm ships 3.10, which is what ran",
-      "- NFS shared storage: no NFS client/server in this kernel; backups went to a local directory at the same path",
+      "- NFS between nodes: no NFS client/server in this kernel; backups went through the node's directory bound in as on the exporting node",
       "- Proxmox AppArmor + nesting for systemd sandboxing: the test bed has no AppArmor",
     ].join("\n"));
     await destroyGuest(GUEST);
     await repo?.stop();
+    await shared?.remove();
   }, 300_000);
 
   test("first run of every bundle succeeds", async () => {
@@ -239,17 +258,41 @@ describe("in-LXC services on a Debian 12 guest", () => {
     expect((await fetch(rmqUrl("/whoami"), { headers: app })).status).toBe(200);
   }, 120_000);
 
-  test("backup: the timer's service dumps to the shared path and the dump restores with the same rows", async () => {
+  test("the share keeps the node's ownership: postgres writes through the common group, others cannot", async () => {
+    // As the node made it (node uid/gid 101000 = guest 1000), setgid, closed to others.
+    expect(await sh(g, "stat -c '%u:%g %a' /mnt/shared")).toBe("1000:1000 2770");
+    expect(await sh(g, "id -nG postgres")).toMatch(/\bparity-shared\b/);
+    expect(await sh(g, "stat -c '%U:%g %a' /mnt/shared/backups/postgresql")).toBe("postgres:1000 2750");
+    // A guest user outside the group cannot even list it.
+    const outsider = await g.exec("runuser -u nobody -- ls /mnt/shared");
+    expect(outsider.code).not.toBe(0);
+    expect(outsider.stderr).toContain("Permission denied");
+  }, 60_000);
+
+  test("backup: the timer's service dumps to the shared storage, retention prunes, the dump restores with the same rows", async () => {
     expect(await sh(g, "systemctl is-active parity-pg-backup.timer")).toBe("active");
+    const dir = "/mnt/shared/backups/postgresql";
+    // An expired dump (older than the stack's keepDays: 14), as an earlier run would have left it.
+    const expired = `${dir}/stock_analysis_event_store-20200101T023000Z.dump`;
+    await sh(g, `runuser -u postgres -- touch -d '30 days ago' ${expired}`);
+    const t0 = Date.now();
     await sh(g, "systemctl start parity-pg-backup.service");
-    const dump = await sh(g, "ls -1t /mnt/shared/backups/postgresql/stock_analysis_event_store-*.dump | head -n1");
+    const dumpSeconds = (Date.now() - t0) / 1000;
+    const dump = await sh(g, `ls -1t ${dir}/stock_analysis_event_store-*.dump | head -n1`);
     expect(dump).toMatch(/stock_analysis_event_store-\d{8}T\d{6}Z\.dump$/);
-    expect(await sh(g, "ls /mnt/shared/backups/postgresql | grep -c partial || true")).toBe("0");
+    expect(await sh(g, `ls ${dir} | grep -c partial || true`)).toBe("0");
+    expect((await g.exec(`test -e ${expired}`)).code).not.toBe(0);
+    expect(await sh(g, "journalctl -u parity-pg-backup.service --no-pager -o cat")).toContain(`expired ${expired}`);
+    // On the node: the dump is in the node's directory, in the share's group.
+    expect(await sh(g, `stat -c '%u:%g' ${dump}`)).toMatch(/^\d+:1000$/);
     await sh(g, "runuser -u postgres -- dropdb --if-exists restore_check");
+    const t1 = Date.now();
     const out = await sh(g, `/usr/local/sbin/parity-pg-restore ${dump} restore_check`);
+    const restoreSeconds = (Date.now() - t1) / 1000;
     expect(out).toContain("restored");
     const count = (db: string) => sh(g, `runuser -u postgres -- psql -XAtq -d ${db} -c "SELECT (SELECT count(*) FROM event_store.events) || '/' || (SELECT count(*) FROM parity.schema_migrations)"`);
     expect(await count("restore_check")).toBe(await count("stock_analysis_event_store"));
+    console.log(`[backup] dump ${dumpSeconds.toFixed(2)} s, restore ${restoreSeconds.toFixed(2)} s, rows events/migrations ${await count("restore_check")} (source ${await count("stock_analysis_event_store")})`);
     const again = await g.exec(`/usr/local/sbin/parity-pg-restore ${dump} restore_check`);
     expect(again.code).not.toBe(0);
     expect(again.stderr).toContain("not empty");

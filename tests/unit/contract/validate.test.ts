@@ -91,6 +91,11 @@ describe("bad input: every problem named with key path, what is wrong and what i
     expectProblem(raw, "parity:workers[0].env.KTRDR_API_URL", /references unknown service 'backnd' \(did you mean 'backend'\?\)/);
   });
 
+  it("a shared-storage owner outside the unprivileged guests' idmap", () => {
+    raw["sharedStorage"]["ownerGid"] = 1000;
+    expectProblem(raw, "parity:sharedStorage.ownerGid", /1000 is not mapped into unprivileged guests/, /100000\.\.165535/);
+  });
+
   it("cores or memory over a node's declared capacity", () => {
     raw["hosts"][0]["cores"] = 6;
     raw["hosts"][2]["memoryMb"] = 9000;

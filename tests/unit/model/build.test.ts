@@ -30,12 +30,12 @@ describe("the homelab model", () => {
   it("binds shared storage: export on the server node, Proxmox NFS storage elsewhere", () => {
     const m = homelabModel();
     expect(m.hosts.map((h) => [h.name, h.sharedMount])).toEqual([
-      ["core", { nodePath: "/srv/ktrdr-shared", guestPath: "/mnt/ktrdr-shared" }],
-      ["workers-b", { nodePath: "/mnt/pve/ktrdr-shared", guestPath: "/mnt/ktrdr-shared" }],
-      ["workers-c", { nodePath: "/mnt/pve/ktrdr-shared", guestPath: "/mnt/ktrdr-shared" }],
+      ["core", { nodePath: "/srv/ktrdr-shared", guestPath: "/mnt/ktrdr-shared", group: 1000 }],
+      ["workers-b", { nodePath: "/mnt/pve/ktrdr-shared", guestPath: "/mnt/ktrdr-shared", group: 1000 }],
+      ["workers-c", { nodePath: "/mnt/pve/ktrdr-shared", guestPath: "/mnt/ktrdr-shared", group: 1000 }],
     ]);
     expect(m.sharedStorage!.clientNodes).toEqual([{ name: "pve-b", address: "192.168.1.11" }, { name: "pve-c", address: "192.168.1.12" }]);
-    expect(m.containers.find((c) => c.name === "backtest-worker-1")!.sharedMount).toEqual({ type: "bind", source: "/mnt/ktrdr-shared", target: "/mnt/shared" });
+    expect(m.containers.find((c) => c.name === "backtest-worker-1")!.sharedMount).toEqual({ type: "bind", source: "/mnt/ktrdr-shared", target: "/mnt/shared", group: 1000 });
   });
 
   it("lists the DNS records users must publish", () => {

@@ -35,6 +35,16 @@ describe("renderPgBackup", () => {
     expect(restore).toContain("pg_restore --exit-on-error --single-transaction");
   });
 
+  test("on the shared storage, postgres joins the share's group and the job runs with it", () => {
+    const shared = renderPgBackup({ ...backupSpec(), sharedGroup: 1000 });
+    expect(lines(fileOf(shared, "/etc/systemd/system/parity-pg-backup.service").content)).toContain("SupplementaryGroups=1000");
+    expect(shared.script).toContain("getent group 1000 >/dev/null || groupadd --gid 1000 parity-shared");
+    expect(shared.script).toContain('usermod -aG "$shared_group" postgres');
+    expect(shared.script).toContain('install -d -m 2750 -o postgres -g "$DIR_GROUP" "$DIR"');
+    expect(b.script).not.toContain("usermod");
+    expect(() => renderPgBackup({ databases: ["a"], sharedGroup: 0 })).toThrow(/guest gid/);
+  });
+
   test("validation", () => {
     expect(() => renderPgBackup({ databases: [] })).toThrow(/at least one/);
     expect(() => renderPgBackup({ databases: ["a"], keepDays: 0 })).toThrow(/retention/);

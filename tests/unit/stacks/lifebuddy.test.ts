@@ -1,7 +1,8 @@
 import { ContractError } from "../../../contract/problems";
 import { validateStackConfig } from "../../../contract/validate";
 import { planStack, PlannedStack } from "../../helpers/planStack";
-import { rawStackConfig } from "../../helpers/stackConfig";
+import { ROOT, rawStackConfig } from "../../helpers/stackConfig";
+import { join } from "node:path";
 
 const CONTAINER = "docker:index/container:Container";
 
@@ -84,16 +85,23 @@ describe("dev and prod from one config", () => {
   it("dev mounts the source, reloads and relaxes the read-only root; prod runs gunicorn read-only", async () => {
     const dev = await planStack("lifebuddy", (v) => {
       v["parity:profile"] = "dev";
+      v["parity:environment"] = "dev";
     });
     const app = dev.one(CONTAINER, "app-container").rawInputs;
     expect(app["command"]).toEqual(["uvicorn", "app.main:app", "--reload", "--host", "0.0.0.0", "--port", "8000"]);
-    expect(app["mounts"]).toEqual([{ type: "bind", source: "./app", target: "/srv/app/app", readOnly: false }]);
+    // Relative to the project root (Pulumi.yaml's directory): Docker refuses relative bind sources.
+    expect(app["mounts"]).toEqual([{ type: "bind", source: join(ROOT, "app"), target: "/srv/app/app", readOnly: false }]);
+    // Dev-only published ports (seed 004): the engine's API and the database, in dev only.
+    const published = (p: PlannedStack, name: string) => (p.one(CONTAINER, `${name}-container`).rawInputs["ports"] as { internal: number; external: number }[]).map((x) => `${x.internal}->${x.external}`);
+    expect([published(dev, "cognitive-engine"), published(dev, "db")]).toEqual([["8001->8001"], ["5432->5432"]]);
+    expect([published(lb, "cognitive-engine"), published(lb, "db")]).toEqual([[], []]);
     expect(app["readOnly"]).toBe(false);
     expect(dev.plan.env["app"]!["LOG_LEVEL"]).toBe("DEBUG");
     expect(Object.keys(dev.plan.env["app"]!)).toEqual(Object.keys(lb.plan.env["app"]!));
     // The dev profile names the database as the seed's dev compose file does.
     const db = dev.one(CONTAINER, "db-container").rawInputs["networksAdvanced"] as { aliases: string[] }[];
-    expect(db.map((n) => n.aliases)).toEqual([["db", "dev_db"]]);
+    // Two networks in dev: the engine's flow network and, since dev publishes 5432, the db's edge network.
+    expect(db.map((n) => n.aliases)).toEqual([["db", "dev_db"], ["db", "dev_db"]]);
     expect(dev.plan.env["cognitive-engine"]!["POSTGRES_HOST"]).toBe("dev_db");
   });
 });

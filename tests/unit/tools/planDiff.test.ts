@@ -109,7 +109,7 @@ describe("plan diff of two synthetic plans", () => {
 });
 
 describe("plan diff of the real homelab plan", () => {
-  it("shows one more backtest worker as added resources and env, replacing nothing", async () => {
+  it("shows one more backtest worker as added resources and env, and Prometheus's new scrape job", async () => {
     const base = await planStack("homelab");
     const head = await planStack("homelab", (v) => {
       ((v["parity:workers"] as Record<string, unknown>[])[0]!)["replicas"] = 2;
@@ -124,7 +124,10 @@ describe("plan diff of the real homelab plan", () => {
       "command:remote:Command backtest-worker-2-health-wait",
     ]);
     expect(diff.removed).toEqual([]);
-    expect(diff.changed).toEqual([]);
+    // Its configuration changed (one more job): new uploaded file and hash label (the provider
+    // replaces the container), so its health gate waits for the new one.
+    expect(diff.changed.map((r) => `${r.resource.type} ${r.resource.name}`)).toEqual(["docker:index/container:Container prometheus-container", "command:remote:Command prometheus-health-wait"]);
+    expect(diff.changed[0]!.changes.map((c) => c.path.replace(/\[\d+\]/g, "[]")).sort()).toEqual(["labels[].value", "uploads[].content"]);
     // Slots roll one at a time: slot 2 waits for slot 1's health gate, on another guest too.
     expect(head.one("parity:docker:DockerService", "backtest-worker-2").dependencies).toContain(head.one("command:remote:Command", "backtest-worker-1-health-wait").urn);
     expect(snapshotOf(head.plan, head.resources).resources.find((r) => r.name === "backtest-worker-2-container")!.waitsFor).toEqual(["backtest-worker-1-health-wait"]);
@@ -133,7 +136,7 @@ describe("plan diff of the real homelab plan", () => {
       { service: "backtest-worker-2", variable: "WORKER_PUBLIC_BASE_URL", after: "http://workers-c.ktrdr.home.mynerd.place:5004" },
     ]);
     expect(new Set(diff.env.map((e) => e.service))).toEqual(new Set(["backtest-worker-2"]));
-    expect(renderMarkdown(diff, "homelab", "homelab + 1 worker")).toContain("**Resources:** 6 added, 0 removed, 0 changed, ");
+    expect(renderMarkdown(diff, "homelab", "homelab + 1 worker")).toContain("**Resources:** 6 added, 0 removed, 2 changed, ");
   });
 });
 

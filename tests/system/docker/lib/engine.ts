@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { ensureBaseRootfs } from "../../lib/testbed-rootfs";
 
 export const DOCKER = "/usr/bin/docker";
-const BASE = "parity-it/base:bookworm";
+export const BASE = "parity-it/base:bookworm";
 // Bumped whenever the stand-in changes: images are cached per machine by tag.
 const STANDIN = "parity-it/standin:2";
 const BROKEN = "parity-it/standin-unhealthy:2";

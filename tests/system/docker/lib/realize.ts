@@ -8,7 +8,7 @@ import { docker, dockerStatus } from "./engine";
 
 type Inputs = Record<string, unknown>;
 
-interface ContainerInputs {
+export interface ContainerInputs {
   name: string;
   image: string;
   envs?: string[];
@@ -24,6 +24,7 @@ interface ContainerInputs {
   volumes?: { volumeName: string; containerPath: string }[];
   networksAdvanced?: { name: string; aliases: string[] }[];
   networkMode?: string;
+  command?: string[];
 }
 
 /** Removes what an earlier run of this stack left: containers by label, then networks and volumes. */
@@ -34,7 +35,8 @@ export function removeStack(stack: string, resources: readonly RecordedResource[
   for (const r of resources.filter((x) => x.type === "docker:index/volume:Volume")) dockerStatus(["volume", "rm", String(r.rawInputs["name"])]);
 }
 
-export function containerArgs(c: ContainerInputs, listenPorts: readonly number[]): string[] {
+/** `command`: run the planned command instead of the stand-in listener (the image provides it). */
+export function containerArgs(c: ContainerInputs, listenPorts: readonly number[], command?: readonly string[]): string[] {
   // A container is created on its first network; the others are joined before start.
   const first = c.networksAdvanced?.[0];
   const args = ["create", "--name", c.name];
@@ -55,7 +57,8 @@ export function containerArgs(c: ContainerInputs, listenPorts: readonly number[]
   } else if (c.networkMode) {
     args.push("--network", c.networkMode);
   }
-  args.push(c.image, "python3", "/usr/local/bin/parity-standin", ...listenPorts.map(String));
+  if (command) args.push(c.image, ...command);
+  else args.push(c.image, "python3", "/usr/local/bin/parity-standin", ...listenPorts.map(String));
   return args;
 }
 

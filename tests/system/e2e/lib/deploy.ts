@@ -4,19 +4,16 @@
  * Docker resource in dependency order. Steps aimed at a Proxmox node cannot run here and are
  * reported as skipped.
  */
-import { execFileSync } from "node:child_process";
 import type { RecordedResource } from "../../../../tools/mockRuntime";
 import { Guest, createGuest, destroyGuest, registerDnsName, unregisterDnsName } from "../../lib/testbed";
 import { parseSnapshot, snapshotScript, sshRaw } from "../../lib/testbed-guest";
 import { shq } from "../../lib/testbed-shell";
 import { DockerState, realizeDocker } from "./docker";
 import { Action, Outcome, buildGraph, runGraph } from "./graph";
-import { PlannedStack, assetText, dnsRecords, installedPaths, plannedGuests, sharedExportOwner } from "./plan";
+import { PlannedStack, assetText, dnsRecords, installedPaths, plannedGuests, sharedExportStep } from "./plan";
+import { NodeSharedDirectory, createNodeSharedDirectory } from "../../lib/testbed-shared";
 
 export const GUEST_PREFIX = "parity-t-e2e-";
-/** One host directory stands in for the node's export and every node's view of it. */
-export const SHARED_ROOT = "/var/lib/parity-testbed/e2e-shared";
-
 export interface Testbed {
   /** Stack host name → guest. */
   readonly guests: ReadonlyMap<string, Guest>;
@@ -24,18 +21,16 @@ export interface Testbed {
   readonly fqdns: readonly string[];
   /** Host directory bound into every guest that mounts the shared storage. */
   readonly sharedHostDir?: string;
+  readonly shared?: NodeSharedDirectory;
 }
 
 /** Creates one guest per planned LXC, concurrently; leftovers of an earlier run are replaced. */
 export async function createTestbed(planned: PlannedStack): Promise<Testbed> {
-  const owner = sharedExportOwner(planned.resources);
-  let sharedHostDir: string | undefined;
-  if (owner) {
-    // Fresh each time, owned like the node's export (e.g. 101000 = uid 1000 in an unprivileged guest).
-    sharedHostDir = `${SHARED_ROOT}/${owner.exportPath.replace(/^\/+/, "").replace(/\//g, "_")}`;
-    execFileSync("bash", ["-euo", "pipefail", "-c",
-      `rm -rf --one-file-system ${shq(sharedHostDir)} && install -d -m ${owner.mode} -o ${owner.uid} -g ${owner.gid} ${shq(sharedHostDir)}`]);
-  }
+  const step = sharedExportStep(planned.resources);
+  // One host directory stands in for the node's export and every node's view of it, made fresh
+  // by the export step's own shared-directory script (owner, group, setgid mode of a real node).
+  const shared = step ? await createNodeSharedDirectory("e2e", step.script, step.exportPath) : undefined;
+  const sharedHostDir = shared?.hostPath;
   const guests = new Map<string, Guest>();
   await Promise.all(plannedGuests(planned.resources).map(async (p) => {
     if (p.mountPoints.length && !sharedHostDir) throw new Error(`${p.host}: mount points but no shared export in the plan`);
@@ -56,7 +51,7 @@ export async function createTestbed(planned: PlannedStack): Promise<Testbed> {
     await registerDnsName(rec.fqdn, rec.address.replace(/\/\d+$/, ""));
     fqdns.push(rec.fqdn);
   }
-  return { guests, byAddress: new Map([...guests.values()].map((g) => [g.ipv4, g])), fqdns, ...(sharedHostDir ? { sharedHostDir } : {}) };
+  return { guests, byAddress: new Map([...guests.values()].map((g) => [g.ipv4, g])), fqdns, ...(shared ? { sharedHostDir: shared.hostPath, shared } : {}) };
 }
 
 export async function destroyTestbed(tb: Testbed | undefined, hosts: readonly string[]): Promise<void> {
@@ -64,7 +59,7 @@ export async function destroyTestbed(tb: Testbed | undefined, hosts: readonly st
   // By name, so guests from a crashed earlier attempt go too; only ours (parity-t-e2e-*).
   for (const h of hosts) await destroyGuest(`${GUEST_PREFIX}${h}`);
   // After the guests: their bind mounts are gone, so this removes only our directory.
-  if (tb?.sharedHostDir) execFileSync("rm", ["-rf", "--one-file-system", tb.sharedHostDir]);
+  await tb?.shared?.remove();
 }
 
 export interface StepRun {

@@ -68,6 +68,7 @@ export function containerCreateBody(inputs: Json): { body: Json; extraNetworks: 
       Mounts: list(inputs["mounts"]).map((m) => ({ Type: m["type"], Source: m["source"], Target: m["target"], ReadOnly: m["readOnly"] === true })),
       Binds: list(inputs["volumes"]).map((v) => `${v["volumeName"]}:${v["containerPath"]}`),
       RestartPolicy: { Name: inputs["restart"] ?? "no" },
+      ...(inputs["groupAdds"] ? { GroupAdd: list<string>(inputs["groupAdds"]) } : {}),
       ...(inputs["memory"] ? { Memory: Number(inputs["memory"]) * 1024 * 1024 } : {}),
       ...(inputs["cpus"] ? { NanoCpus: Math.round(Number(inputs["cpus"]) * 1e9) } : {}),
       ReadonlyRootfs: inputs["readOnly"] === true,
@@ -79,6 +80,31 @@ export function containerCreateBody(inputs: Json): { body: Json; extraNetworks: 
   };
   // The create call takes one network; the provider connects the others before starting.
   return { body, extraNetworks: networks.slice(1) };
+}
+
+/** Builds a tar of the files in the guest and extracts it at / in the container. */
+const UPLOAD_PY = `import io, json, sys, tarfile
+spec = json.load(sys.stdin)
+buf = io.BytesIO()
+with tarfile.open(fileobj=buf, mode="w") as tar:
+    for f in spec:
+        data = f["content"].encode()
+        info = tarfile.TarInfo(f["file"].lstrip("/"))
+        info.size, info.mode = len(data), 0o744 if f.get("executable") else 0o644
+        tar.addfile(info, io.BytesIO(data))
+sys.stdout.buffer.write(buf.getvalue())
+`;
+
+/**
+ * The provider's `uploads`: each file copied into the created container before it starts
+ * (PUT /containers/{id}/archive), mode 0644, or 0744 when executable.
+ */
+async function uploadFiles(g: Guest, id: string, uploads: Json[]): Promise<void> {
+  if (uploads.length === 0) return;
+  const files = uploads.map((u) => ({ file: String(u["file"]), content: String(u["content"] ?? ""), executable: u["executable"] === true }));
+  const cmd = `python3 -c ${shq(UPLOAD_PY)} | curl -sS -f --unix-socket /run/docker.sock -X PUT -H 'Content-Type: application/x-tar' --data-binary @- ${shq(`${API}/containers/${id}/archive?path=/`)}`;
+  const r = await g.exec(cmd, { stdin: JSON.stringify(files), timeoutMs: 60_000 });
+  if (r.code !== 0) throw new Error(`${g.name}: uploading ${files.map((f) => f.file).join(", ")} into ${id} failed: ${r.stdout} ${r.stderr}`);
 }
 
 function hashOf(v: unknown): string {
@@ -137,6 +163,7 @@ export async function realizeDocker(g: Guest, r: RecordedResource, state: Docker
       for (const n of extraNetworks) {
         await dockerApi(g, "POST", `/networks/${encodeURIComponent(n.name)}/connect`, { Container: id, EndpointConfig: { Aliases: n.aliases } });
       }
+      await uploadFiles(g, id, list(inputs["uploads"]));
       await dockerApi(g, "POST", `/containers/${id}/start`);
       if (inputs["mustRun"] === true) {
         const info = (await dockerApi(g, "GET", `/containers/${id}/json`)).json as { State: { Running: boolean; Error: string } };

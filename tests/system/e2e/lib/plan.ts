@@ -41,7 +41,11 @@ export function planTestbed(edits: Omit<PlanEdits, "extraAuthorizedKeys"> = {}):
     child.on("error", fail);
     child.on("close", (code) => {
       if (code !== 0) return fail(new Error(`plan of stack ${STACK} failed (${code}):\n${Buffer.concat(err).toString()}`));
-      done(JSON.parse(Buffer.concat(out).toString()) as PlannedStack);
+      try {
+        done(JSON.parse(Buffer.concat(out).toString()) as PlannedStack);
+      } catch (e) {
+        fail(new Error(`plan of stack ${STACK} printed no complete JSON (${Buffer.concat(out).length} bytes): ${String(e)}`));
+      }
     });
   });
 }
@@ -97,16 +101,16 @@ export function installedPaths(entrypoint: string): string[] {
 }
 
 /**
- * Owner and path of the shared directory as the node's NFS export step creates it
- * (`install -d -m MODE -o UID -g GID PATH`): the test bed's host directory gets the same, so
- * guests and containers see the ownership a Proxmox deployment gives them.
+ * The node's NFS export step as planned: its script (whose shared-directory part the test bed
+ * runs on this host, standing in for the node) and the directory it creates.
  */
-export function sharedExportOwner(resources: readonly RecordedResource[]): { uid: number; gid: number; mode: string; exportPath: string } | undefined {
+export function sharedExportStep(resources: readonly RecordedResource[]): { script: string; exportPath: string } | undefined {
   const copy = resources.find((r) => r.type === "command:remote:CopyToRemote" && String(r.rawInputs["remotePath"]).includes("/nfs-export-"));
   if (!copy) return undefined;
-  const m = /install -d -m (\d+) -o (\d+) -g (\d+) (\S+)/.exec(embeddedScript(assetText(copy)));
+  const script = embeddedScript(assetText(copy));
+  const m = /^install -d -m \d+ -o \d+ -g \d+ (\S+)$/m.exec(script);
   if (!m) throw new Error(`${copy.name}: the NFS export script no longer creates its directory with install -d: update the e2e test`);
-  return { mode: m[1]!, uid: Number(m[2]), gid: Number(m[3]), exportPath: m[4]! };
+  return { script, exportPath: m[1]! };
 }
 
 export function assetText(copy: RecordedResource): string {

@@ -22,7 +22,8 @@ async function main(): Promise<void> {
       entry.replicas = replicas;
     }
   });
-  process.stdout.write(JSON.stringify({ plan, resources }));
+  // process.exit() right after write() truncates a pipe's output: exit once it is flushed.
+  await new Promise<void>((flushed, broken) => process.stdout.write(JSON.stringify({ plan, resources }), (e) => (e ? broken(e) : flushed())));
 }
 
 main().then(

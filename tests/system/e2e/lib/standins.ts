@@ -12,14 +12,33 @@ import { sshArgs } from "../../lib/testbed-guest";
 import { mustRun, shq } from "../../lib/testbed-shell";
 import type { Guest } from "../../lib/testbed";
 
-/** /health (200), /env (the process environment as JSON) and the observability tools' health paths. */
+/**
+ * /health (200), /env (the process environment as JSON), /metrics (Prometheus text format, what
+ * the stack declares as its metrics path) and the observability tools' health paths.
+ */
 const STANDIN_PY = `import http.server, json, os, sys, threading
 
 HEALTH = {"/health", "/-/healthy", "/api/health", "/"}
+REQUESTS = {"n": 0}
 
 class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
-        if self.path == "/env":
+        REQUESTS["n"] += 1
+        if self.path == "/metrics":
+            name = os.environ.get("WORKER_ID", sys.argv[1])
+            body = ("# HELP parity_standin_info Stand-in application, one series per process.\\n"
+                    "# TYPE parity_standin_info gauge\\n"
+                    'parity_standin_info{standin="%s"} 1\\n'
+                    "# HELP parity_standin_http_requests_total HTTP requests served.\\n"
+                    "# TYPE parity_standin_http_requests_total counter\\n"
+                    "parity_standin_http_requests_total %d\\n") % (name, REQUESTS["n"])
+            data = body.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain; version=0.0.4")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        elif self.path == "/env":
             # As Docker passed it: os.environ may hold Python's own additions (LC_CTYPE coercion).
             raw = open("/proc/self/environ", "rb").read().decode().split("\\0")
             self.reply(200, dict(kv.split("=", 1) for kv in raw if "=" in kv))
@@ -101,7 +120,14 @@ RUN chmod 0755 /usr/local/bin/uvicorn /usr/local/bin/wget && ln -sf /usr/bin/pyt
 /** Dockerfile per `parity:images` key; keys the stack adds later fail loudly here. */
 const DOCKERFILES: Readonly<Record<string, string>> = {
   backend: `${SHIMS}\nCMD ["uvicorn", "--port", "8000"]`,
-  prometheus: `${SHIMS}\nCMD ["python3", "/usr/local/lib/parity-standin/standin.py", "prometheus", "9090"]`,
+  // The real Prometheus: Debian's package (2.42), laid out like the official image (config in
+  // /etc/prometheus, data in /prometheus owned by nobody, the image's own entrypoint and flags).
+  prometheus: `RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null \\
+ && rm -rf /var/lib/apt/lists/* && install -d -o 65534 -g 65534 /prometheus && chown -R 65534:65534 /etc/prometheus
+${SHIMS}
+EXPOSE 9090
+ENTRYPOINT ["/usr/bin/prometheus"]
+CMD ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus"]`,
   grafana: `${SHIMS}\nCMD ["python3", "/usr/local/lib/parity-standin/standin.py", "grafana", "3000"]`,
   jaeger: `${SHIMS}\nCMD ["python3", "/usr/local/lib/parity-standin/standin.py", "jaeger", "4317", "16686", "14269"]`,
   // Debian's PostgreSQL through the guest's NAT; no default cluster (the entrypoint makes one).
