@@ -36,7 +36,7 @@ export interface ProxmoxModel {
   readonly endpoint: string;
   readonly insecure: boolean;
   readonly nodes: readonly { readonly name: string; readonly address: string; readonly cores: number; readonly memoryMb: number }[];
-  readonly template: { readonly url: string; readonly fileName: string; readonly checksum?: string; readonly checksumAlgorithm: "sha256" | "sha512"; readonly datastore: string };
+  readonly template: { readonly url: string; readonly fileName: string; readonly checksum: string; readonly checksumAlgorithm: "sha256" | "sha512"; readonly datastore: string };
   readonly network: { readonly bridge: string; readonly gateway: string; readonly dnsServers: readonly string[]; readonly subnet: string };
   readonly ssh: { readonly user: string; readonly privateKeySecret?: string; readonly authorizedKeys: readonly string[] };
 }

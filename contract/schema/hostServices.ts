@@ -61,6 +61,21 @@ export const rabbitService = z.strictObject({
   appUser: rabbitUser,
   adminUser: rabbitUser.optional(),
   managementPort: port.default(15672),
+  /**
+   * Where rabbitmq-server comes from. Default `{ kind: debian }`: Debian 12's 3.10, no
+   * third-party repository. `{ kind: rabbitmq }` installs >= 3.12 (with its Erlang) from Team
+   * RabbitMQ's own apt repositories, whose signing key is pinned by fingerprint; `version`
+   * (e.g. `3.13.*`) and `erlangVersion` (e.g. `1:26.*`) pin apt versions. A guest that already
+   * runs Debian's 3.10 is not upgraded in place: the step stops and says why.
+   */
+  source: z.discriminatedUnion("kind", [
+    z.strictObject({ kind: z.literal("debian") }),
+    z.strictObject({
+      kind: z.literal("rabbitmq"),
+      version: z.string().regex(/^[0-9][0-9A-Za-z.+~:*-]*$/, { message: "must be an apt version or glob such as 3.13.*" }).optional(),
+      erlangVersion: z.string().regex(/^[0-9][0-9A-Za-z.+~:*-]*$/, { message: "must be an apt version or glob such as 1:26.*" }).optional(),
+    }),
+  ]).default({ kind: "debian" }),
 });
 
 export const nativeServices = z.strictObject({

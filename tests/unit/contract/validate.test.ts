@@ -233,3 +233,28 @@ describe("bad input: every problem named with key path, what is wrong and what i
     expect(message).not.toMatch(/\s+at \S+ \(/);
   });
 });
+
+describe("the stock template is pinned by bytes and fetched over TLS", () => {
+  it("rejects plain http, a missing checksum and a digest that does not fit its algorithm", () => {
+    raw["proxmox"]["template"]["url"] = "http://download.proxmox.com/images/system/debian-12-standard_12.7-1_amd64.tar.zst";
+    expectProblem(raw, "parity:proxmox.template.url", /got string "http:/, /https:\/\/ URL/);
+    raw = rawStackConfig("homelab");
+    delete raw["proxmox"]["template"]["checksum"];
+    expectProblem(raw, "parity:proxmox.template.checksum", /missing required key/);
+    raw = rawStackConfig("homelab");
+    raw["proxmox"]["template"]["checksum"] = "a".repeat(64);
+    expectProblem(raw, "parity:proxmox.template.checksum", /got string/, /sha512 digest of 128 hex digits .*this one has 64/);
+  });
+});
+
+describe("RabbitMQ's package source", () => {
+  it("defaults to Debian's and accepts Team RabbitMQ's with apt version pins", () => {
+    const sa = rawStackConfig("stock-analysis");
+    const rabbit = () => validateStackConfig(sa, "stock-analysis").hostServices["stock-analysis"]!.rabbitmq!.source;
+    expect(rabbit()).toEqual({ kind: "debian" });
+    (sa as Raw)["hostServices"]["stock-analysis"]["rabbitmq"]["source"] = { kind: "rabbitmq", version: "3.13.*" };
+    expect(rabbit()).toEqual({ kind: "rabbitmq", version: "3.13.*" });
+    (sa as Raw)["hostServices"]["stock-analysis"]["rabbitmq"]["source"] = { kind: "rabbitmq", version: "newest" };
+    expect(problemsOf(sa).map((p) => p.path)).toContain("parity:hostServices.stock-analysis.rabbitmq.source.version");
+  });
+});

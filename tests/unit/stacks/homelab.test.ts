@@ -66,11 +66,14 @@ describe("homelab under mocks: LXC guests", () => {
     expect(withDns.resources.filter((r) => r.name.startsWith("dns-docker"))).toEqual([]);
   });
 
-  it("downloads the pinned template once per node", () => {
+  // Proxmox's appliance index (aplinfo) entry for debian-12-standard 12.7-1.
+  const DEBIAN_12_7_SHA512 = "39f6d06e082d6a418438483da4f76092ebd0370a91bad30b82ab6d0f442234d63fe27a15569895e34d6d1e5ca50319f62637f7fb96b98dbde4f6103cf05bff6d";
+  it("downloads the pinned template once per node, over https, checked against its sha512", () => {
     expect(homelab.byType("proxmoxve:download/fileLegacy:FileLegacy").map((r) => r.inputs)).toEqual(
       ["pve-a", "pve-b", "pve-c"].map((nodeName) => ({
         contentType: "vztmpl", datastoreId: "local", nodeName, overwrite: false, overwriteUnmanaged: false,
-        url: "http://download.proxmox.com/images/system/debian-12-standard_12.7-1_amd64.tar.zst", fileName: "debian-12-standard_12.7-1_amd64.tar.zst",
+        url: "https://download.proxmox.com/images/system/debian-12-standard_12.7-1_amd64.tar.zst", fileName: "debian-12-standard_12.7-1_amd64.tar.zst",
+        checksum: DEBIAN_12_7_SHA512, checksumAlgorithm: "sha512",
       })),
     );
   });
