@@ -3,6 +3,7 @@ import { checkBuiltTemplates } from "./checks/builtTemplates";
 import { checkCapacity } from "./checks/capacity";
 import { checkEnv } from "./checks/env";
 import { checkFlows } from "./checks/flows";
+import { checkHardening } from "./checks/hardening";
 import { checkHostServices } from "./checks/hostServices";
 import { checkRequiredEnv } from "./checks/requiredEnv";
 import { checkImages } from "./checks/images";
@@ -34,6 +35,7 @@ export function semanticProblems(cfg: StackConfig, raw: Record<string, unknown>,
     ...checkAzure(cfg, raw, stack),
     ...checkEnvDifferences(cfg),
     ...checkBuiltTemplates(cfg, stack),
+    ...checkHardening(cfg),
   ];
 }
 

@@ -1,5 +1,6 @@
 import { Policies } from "@pulumi/policy";
 import { azureKeyVaultSecrets } from "./azure";
+import { dockerContainerHardening } from "./dockerHardening";
 import { dockerServiceRuntime } from "./dockerRuntime";
 import { imagesPinned } from "./images";
 import { lxcFeaturesOnlyForDocker, lxcUnprivileged } from "./lxc";
@@ -18,6 +19,7 @@ export const policies: Policies = [
   noPlainSecrets,
   statefulProtected,
   dockerServiceRuntime,
+  dockerContainerHardening,
   containerNetworks,
   internalNetworksPairwise,
   azureKeyVaultSecrets,
