@@ -3,6 +3,7 @@ import { parseImageRef } from "../contract/checks/images";
 import { plainValue, resolveTemplate, ResolveContext } from "./env";
 import { applyEnvDifferences, AzureAppSettings, azureAddressing } from "./azure";
 import { buildHostServices } from "./hostServices";
+import { deriveGuestFirewalls } from "./guestFirewall";
 import { deriveNetworks } from "./networks";
 import { ContainerModel, HostModel, PlatformModel, SharedStorageModel } from "./types";
 import { workerInstanceName, workerSlots } from "./workerSlots";
@@ -99,6 +100,7 @@ export function buildModel(cfg: StackConfig, stack: string): PlatformModel {
     ...(azure ? { azure: azure.model } : {}),
     networks,
     dnsRecords,
+    guestFirewalls: deriveGuestFirewalls(cfg, hosts, withNetworks),
   };
 }
 
@@ -132,6 +134,9 @@ function buildContainer(cfg: StackConfig, c: ServiceConfig | WorkerPoolConfig, f
     restart: c.restart, ...(c.user ? { user: c.user } : {}), ...(c.allowRoot ? { allowRoot: c.allowRoot } : {}),
     // A bind-mounted source tree is written by reloaders and tools: dev relaxes the read-only root.
     readOnlyRootFs: dev?.sourceMount ? false : c.readOnlyRootFs,
+    ...(dev?.sourceMount ? { writableRootReason: "dev profile: reloaders and tools write next to the bind-mounted source tree" }
+      : c.writableRootReason ? { writableRootReason: c.writableRootReason } : {}),
+    capabilities: c.capabilities, init: c.init, tmpfs: [...new Set(["/tmp", ...c.tmpfs])], logs: cfg.containerLogs,
     ...(dev?.sourceMount ? { sourceMount: dev.sourceMount } : {}),
     ...(c.sharedStorage && cfg.sharedStorage
       ? { sharedMount: cfg.target === "proxmox"

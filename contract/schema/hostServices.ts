@@ -48,6 +48,15 @@ export const redisService = z.strictObject({
   maxmemoryPolicy: z.enum(["noeviction", "allkeys-lru", "allkeys-lfu", "volatile-lru", "volatile-lfu", "allkeys-random", "volatile-random", "volatile-ttl"]).default("allkeys-lru"),
   appendonly: z.boolean().default(true),
   passwordSecret: secretName,
+  /**
+   * Replicas per master in mode `cluster`: 0 (masters only: losing a node loses its third of
+   * the keyspace) or 1 and more (a replica is promoted when its master is unreachable for
+   * `clusterNodeTimeoutMs`). `ports` lists every node, masters × (1 + clusterReplicas) of them;
+   * every node reserves `maxmemoryMb`. Default 0.
+   */
+  clusterReplicas: z.number().int().min(0).max(5).default(0),
+  /** `cluster-node-timeout`: how long a master may be unreachable before its replica takes over. Default 5000 ms. */
+  clusterNodeTimeoutMs: z.number().int().min(1000).max(60000).default(5000),
 });
 
 const rabbitUser = z.strictObject({ name: z.string().regex(/^[a-z][a-z0-9_-]*$/), passwordSecret: secretName });
@@ -61,6 +70,13 @@ export const rabbitService = z.strictObject({
   appUser: rabbitUser,
   adminUser: rabbitUser.optional(),
   managementPort: port.default(15672),
+  /**
+   * Who reaches AMQP (5672): `loopback` (default; the listener binds 127.0.0.1, for clients in
+   * this guest) or `admin` (binds 0.0.0.0, admitted from `proxmox.network.adminSources`).
+   */
+  amqpListen: z.enum(["loopback", "admin"]).default("loopback"),
+  /** Who reaches the management UI/API: `admin` (default; 0.0.0.0, from adminSources) or `loopback`. */
+  managementListen: z.enum(["loopback", "admin"]).default("admin"),
   /**
    * Where rabbitmq-server comes from. Default `{ kind: debian }`: Debian 12's 3.10, no
    * third-party repository. `{ kind: rabbitmq }` installs >= 3.12 (with its Erlang) from Team
@@ -85,13 +101,23 @@ export const nativeServices = z.strictObject({
   extraPackages: z.array(z.string()).default([]),
   uv: z.strictObject({ path: absolutePath.optional(), sourcePath: absolutePath.optional(), url: z.url({ protocol: /^https$/ }).optional(), sha256: z.string().regex(/^[a-f0-9]{64}$/).optional() }).optional(),
   /** The unified `/health` endpoint (for Zabbix): checks the data services this guest runs. */
-  health: z.strictObject({ port: port.default(8010), postgres: z.strictObject({ database: pgIdentifier, user: pgIdentifier }).optional() }).optional(),
+  health: z.strictObject({
+    port: port.default(8010),
+    postgres: z.strictObject({ database: pgIdentifier, user: pgIdentifier }).optional(),
+    /** `admin` (default: the monitor, e.g. Zabbix, polls it from adminSources) or `loopback`. */
+    listen: z.enum(["loopback", "admin"]).default("admin"),
+  }).optional(),
   services: z.array(z.strictObject({
     name: z.string().regex(/^[a-z][a-z0-9-]*$/),
     description: z.string().min(1),
     port,
     asgiApp: z.string().regex(/^[A-Za-z_][\w.]*:[A-Za-z_]\w*$/).optional(),
     uses: z.array(z.enum(["postgresql", "redis", "rabbitmq"])).default([]),
+    /**
+     * `admin` (default): binds `bindHost` and is admitted from `proxmox.network.adminSources`;
+     * `loopback`: binds 127.0.0.1, for callers inside this guest only.
+     */
+    listen: z.enum(["loopback", "admin"]).default("admin"),
     /** Templates like Docker services' env: literals, `${stack.*}` and `${secret.NAME}` (one secret per value). */
     env: z.record(envVarName, z.string()).default({}),
   })).min(1),

@@ -56,6 +56,18 @@ export const proxmoxSettings = z.strictObject({
     dnsServers: z.array(ipv4).default([]),
     /** The LAN the guests live on; static addresses and the gateway must be inside it. */
     subnet: ipv4Cidr,
+    /**
+     * Where people and tools that administer the platform connect from: SSH, web UIs, published
+     * ports, health endpoints. Each guest's firewall admits these plus exactly what the declared
+     * flows need from other guests, and drops everything else. Default: the whole `subnet`
+     * (anyone on the LAN); narrow it to an admin workstation or VLAN, e.g. [192.168.1.20/32].
+     */
+    adminSources: z.array(ipv4Cidr).min(1).optional(),
+    /**
+     * Also enforce those rules inside each guest with nftables (default `true`): Proxmox's own
+     * firewall does nothing while the datacenter firewall is off (see docs/ARCHITECTURE.md).
+     */
+    inGuestFirewall: z.boolean().default(true),
   }),
   /** Default storage for guest root disks. */
   datastore: z.string().min(1).default("local-lvm"),

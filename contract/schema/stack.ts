@@ -4,6 +4,7 @@ import { lxcHost, proxmoxSettings, sharedStorage } from "./proxmox";
 import { flow, service, workerPool } from "./services";
 import { hostServices } from "./hostServices";
 import { azureSettings, envDifference } from "./azure";
+import { containerLogs } from "./hardening";
 
 export const targets = ["proxmox", "azure", "docker"] as const;
 
@@ -56,6 +57,8 @@ export const stackConfig = z.strictObject({
   }).optional(),
   /** Settings of the `azure` target: region, names, network, managed realizations (see contract/schema/azure.ts). */
   azure: azureSettings.optional(),
+  /** Log rotation of every Docker container (json-file `max-size`, `max-file`). */
+  containerLogs,
   /** Deliberate differences of env variable names on one target; the parity test asserts exactly these. */
   envDifferences: z.array(envDifference).default([]),
 });

@@ -15,7 +15,7 @@ export function renderAppUnit(r: ResolvedNative, s: NativeService): string {
   const p = r.paths;
   const deps = dependencyUnits(r, s.uses ?? []);
   const venv = p.venv(s.name);
-  const command = s.command ?? [`${venv}/bin/python`, "-m", "uvicorn", s.asgiApp ?? "main:app", "--host", r.bindHost, "--port", String(s.port)];
+  const command = s.command ?? [`${venv}/bin/python`, "-m", "uvicorn", s.asgiApp ?? "main:app", "--host", s.bindHost ?? r.bindHost, "--port", String(s.port)];
   return renderUnit(`${r.project}: ${s.description} on port ${s.port}.`, [
     [
       "Unit",

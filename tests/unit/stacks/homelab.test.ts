@@ -33,7 +33,7 @@ describe("homelab under mocks: LXC guests", () => {
         dns: { domain: "ktrdr.home.mynerd.place", servers: ["192.168.1.1"] },
         userAccount: { keys: [expect.stringMatching(/^ssh-ed25519 /)] },
       },
-      networkInterfaces: [{ name: "eth0", bridge: "vmbr0", firewall: false }],
+      networkInterfaces: [{ name: "eth0", bridge: "vmbr0", firewall: true }],
       mountPoints: [{ volume: "/srv/ktrdr-shared", path: "/mnt/ktrdr-shared", backup: false, replicate: false, shared: true }],
       startOnBoot: true,
       started: true,
@@ -76,6 +76,20 @@ describe("homelab under mocks: LXC guests", () => {
         checksum: DEBIAN_12_7_SHA512, checksumAlgorithm: "sha512",
       })),
     );
+  });
+});
+
+describe("homelab under mocks: guest firewalls from flows", () => {
+  it("gives every guest Proxmox firewall options (DROP in) and one ACCEPT rule per port and source", () => {
+    const opts = homelab.one("proxmoxve:firewall/optionsLegacy:OptionsLegacy", "core-firewall-options").inputs;
+    expect(opts).toEqual({ nodeName: "pve-a", containerId: 210, enabled: true, inputPolicy: "DROP", outputPolicy: "ACCEPT", dhcp: false, ndp: true, macfilter: true, ipfilter: false, radv: false });
+    const rules = homelab.one("proxmoxve:firewall/rulesLegacy:RulesLegacy", "core-firewall-rules").inputs as { rules: Record<string, unknown>[] };
+    expect(rules.rules[0]).toEqual({ type: "in", action: "ACCEPT", proto: "tcp", dport: "22", source: "192.168.1.0/24", comment: "parity: ssh: provisioning and operators", enabled: true });
+    expect(rules.rules.filter((r) => r["dport"] === "8000").map((r) => r["source"])).toEqual(["192.168.1.0/24", "192.168.1.51/32"]);
+    expect(homelab.byType("proxmoxve:firewall/optionsLegacy:OptionsLegacy")).toHaveLength(3);
+  });
+  it("runs the same rules in each guest as an nftables step after bootstrap", () => {
+    expect(homelab.resources.filter((r) => r.name.endsWith("-guest-firewall-run")).map((r) => r.name).sort()).toEqual(["core-guest-firewall-run", "workers-b-guest-firewall-run", "workers-c-guest-firewall-run"]);
   });
 });
 

@@ -114,13 +114,22 @@ describe("plan diff of the real homelab plan", () => {
       "docker:index/container:Container backtest-worker-2-container",
     ]);
     expect(diff.removed).toEqual([]);
-    expect(diff.changed).toEqual([]);
+    // The new replica publishes 5004 on workers-c and has flows to backend and jaeger on core:
+    // both guests' firewalls (in Proxmox and in the guest) change. Nothing else does.
+    expect(diff.changed.map((c) => `${c.resource.type} ${c.resource.name}`).sort()).toEqual([
+      "command:remote:Command core-guest-firewall-run",
+      "command:remote:Command workers-c-guest-firewall-run",
+      "command:remote:CopyToRemote core-guest-firewall-copy",
+      "command:remote:CopyToRemote workers-c-guest-firewall-copy",
+      "proxmoxve:firewall/rulesLegacy:RulesLegacy core-firewall-rules",
+      "proxmoxve:firewall/rulesLegacy:RulesLegacy workers-c-firewall-rules",
+    ]);
     expect(diff.dangers).toEqual([]);
     expect(diff.env.filter((e) => e.variable === "WORKER_PUBLIC_BASE_URL")).toEqual([
       { service: "backtest-worker-2", variable: "WORKER_PUBLIC_BASE_URL", after: "http://workers-c.ktrdr.home.mynerd.place:5004" },
     ]);
     expect(new Set(diff.env.map((e) => e.service))).toEqual(new Set(["backtest-worker-2"]));
-    expect(renderMarkdown(diff, "homelab", "homelab + 1 worker")).toContain("**Resources:** 4 added, 0 removed, 0 changed, ");
+    expect(renderMarkdown(diff, "homelab", "homelab + 1 worker")).toContain("**Resources:** 4 added, 0 removed, 6 changed, ");
   });
 });
 
