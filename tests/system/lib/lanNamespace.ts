@@ -9,10 +9,15 @@ import { BRIDGE, PREFIX_LEN } from "./testbed-host";
 export class LanNamespace {
   private constructor(readonly name: string, readonly address: string) {}
 
+  /** The veth pair is named after the address (unique on the bridge): `lan<last octet>` and `…b` on the bridge. */
+  private static veth(address: string): string {
+    return `lan${address.split(".")[3]}`;
+  }
+
   /** `address` must be on the bridge's subnet and outside the guests' (.200–.249) and DHCP (.100–.199) ranges. */
   static create(name: string, address: string): LanNamespace {
-    LanNamespace.remove(name);
-    const veth = `${name.slice(0, 10)}-v`;
+    LanNamespace.remove(name, address);
+    const veth = LanNamespace.veth(address);
     const sh = (script: string) => execFileSync("bash", ["-euo", "pipefail", "-c", script], { stdio: ["ignore", "pipe", "pipe"] });
     sh(`ip netns add ${name}
 ip link add ${veth} type veth peer name ${veth}b
@@ -25,9 +30,9 @@ ip -n ${name} link set ${veth} up`);
   }
 
   /** Removes the namespace and its veth pair (deleting the namespace deletes both ends). Idempotent. */
-  static remove(name: string): void {
+  static remove(name: string, address: string): void {
     spawnSync("ip", ["netns", "del", name], { stdio: "ignore" });
-    spawnSync("ip", ["link", "del", `${name.slice(0, 10)}-vb`], { stdio: "ignore" });
+    spawnSync("ip", ["link", "del", `${LanNamespace.veth(address)}b`], { stdio: "ignore" });
   }
 
   /** Whether a TCP connection to host:port opens within `seconds` (a refusal and a drop both count as no). */
@@ -36,6 +41,6 @@ ip -n ${name} link set ${veth} up`);
   }
 
   remove(): void {
-    LanNamespace.remove(this.name);
+    LanNamespace.remove(this.name, this.address);
   }
 }

@@ -357,6 +357,12 @@ describe("in-LXC services on a Debian 12 guest", () => {
       expect({ changed: second.changedFiles, loaded: second.stdout.includes("loading") }).toEqual({ changed: [], loaded: false });
 
       const after = { lanAdmin: reach(admin), lanOther: reach(other) };
+      Object.assign(firewallFigures, {
+        listeningPorts: ports,
+        reachableFromLanAdmin: { before: before.lanAdmin, after: after.lanAdmin },
+        reachableFromLanOther: { before: before.lanOther, after: after.lanOther },
+        rules: fw.rules.map((r) => `${r.port} from ${r.sources.join(",")}`),
+      });
       const admitted = (src: string) => new Set(fw.rules.filter((r) => r.sources.includes(src)).map((r) => r.port));
       const expectedAdmin = ports.filter((p) => sockets.get(p) && admitted(`${LAN_ADMIN}/32`).has(p));
       // Declared ingress connects, and nothing else does: sockets were listed by ss, probed one by one.
@@ -368,12 +374,6 @@ describe("in-LXC services on a Debian 12 guest", () => {
       expect(after.lanAdmin).not.toContain(5432);
       // Listeners bound to loopback are not even reachable before the firewall: RabbitMQ's AMQP, the four internal APIs, Redis.
       for (const p of [5672, 6379, 6384]) expect({ port: p, wide: sockets.get(p) }).toEqual({ port: p, wide: false });
-      Object.assign(firewallFigures, {
-        listeningPorts: ports.length,
-        reachableFromLanAdmin: { before: before.lanAdmin, after: after.lanAdmin },
-        reachableFromLanOther: { before: before.lanOther, after: after.lanOther },
-        rules: fw.rules.map((r) => `${r.port} from ${r.sources.join(",")}`),
-      });
     } finally {
       admin.remove();
       other.remove();
