@@ -4,6 +4,7 @@ import { checkCapacity } from "./checks/capacity";
 import { checkAliases, checkContainers } from "./checks/containers";
 import { checkEnv } from "./checks/env";
 import { checkFlows } from "./checks/flows";
+import { checkHardening } from "./checks/hardening";
 import { checkHostServices } from "./checks/hostServices";
 import { checkDevProfile } from "./checks/devProfile";
 import { checkMetrics } from "./checks/metrics";
@@ -43,6 +44,7 @@ export function semanticProblems(cfg: StackConfig, raw: Record<string, unknown>,
     ...checkAzure(cfg, raw, stack),
     ...checkBuiltTemplates(cfg, stack),
     ...checkRollout(cfg),
+    ...checkHardening(cfg),
   ];
 }
 

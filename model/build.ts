@@ -3,6 +3,7 @@ import { parseImageRef } from "../contract/checks/images";
 import { plainValue, resolveTemplate, ResolveContext } from "./env";
 import { azureEnv, AzureAppSettings, azureAddressing } from "./azure";
 import { buildHostServices } from "./hostServices";
+import { deriveGuestFirewalls } from "./guestFirewall";
 import { deriveNetworks } from "./networks";
 import { deriveProxies, rolloutOf, withProxyMembers } from "./rollout";
 import { ContainerModel, HostModel, PlatformModel, SharedStorageModel } from "./types";
@@ -89,7 +90,7 @@ export function buildModel(cfg: StackConfig, stack: string): PlatformModel {
     cfg.flows,
   );
   // Azure rolls out revisions itself: no proxy there.
-  const proxies = azure ? [] : deriveProxies(containers, flowNetworks);
+  const proxies = azure ? [] : deriveProxies(containers, flowNetworks, cfg.containerLogs);
   const networks = withProxyMembers(flowNetworks, proxies);
   const observability = buildObservability(cfg, containers);
   const withNetworks: ContainerModel[] = containers.map((c) => ({
@@ -111,6 +112,7 @@ export function buildModel(cfg: StackConfig, stack: string): PlatformModel {
     proxies,
     ...(observability ? { observability } : {}),
     dnsRecords,
+    guestFirewalls: deriveGuestFirewalls(cfg, hosts, withNetworks),
   };
 }
 
@@ -150,6 +152,9 @@ function buildContainer(cfg: StackConfig, c: ServiceConfig | WorkerPoolConfig, f
     restart: c.restart, ...(c.user ? { user: c.user } : {}), ...(c.allowRoot ? { allowRoot: c.allowRoot } : {}),
     // A bind-mounted source tree is written by reloaders and tools: dev relaxes the read-only root.
     readOnlyRootFs: dev?.sourceMount ? false : c.readOnlyRootFs,
+    ...(dev?.sourceMount ? { writableRootReason: "dev profile: reloaders and tools write next to the bind-mounted source tree" }
+      : c.writableRootReason ? { writableRootReason: c.writableRootReason } : {}),
+    capabilities: c.capabilities, init: c.init, tmpfs: [...new Set(["/tmp", ...c.tmpfs])], logs: cfg.containerLogs,
     ...(dev?.sourceMount ? { sourceMount: dev.sourceMount } : {}),
     ...(c.sharedStorage && cfg.sharedStorage
       ? { sharedMount: cfg.target === "proxmox"

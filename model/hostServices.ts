@@ -74,6 +74,9 @@ function buildOne(cfg: StackConfig, stack: string, host: string, s: HostServices
   const redis: RedisSpec | undefined = s.redis && { ...s.redis, passwordSecret: env(s.redis.passwordSecret) };
   const rabbitmq: RabbitSpec | undefined = s.rabbitmq && {
     ...s.rabbitmq,
+    // Listeners bind only as wide as the guest's firewall admits them (model/guestFirewall.ts).
+    amqpListeners: [`${s.rabbitmq.amqpListen === "admin" ? "0.0.0.0" : "127.0.0.1"}:5672`],
+    managementIp: s.rabbitmq.managementListen === "admin" ? "0.0.0.0" : "127.0.0.1",
     appUser: { name: s.rabbitmq.appUser.name, passwordSecret: env(s.rabbitmq.appUser.passwordSecret) },
     ...(s.rabbitmq.adminUser ? { adminUser: { name: s.rabbitmq.adminUser.name, passwordSecret: env(s.rabbitmq.adminUser.passwordSecret) } } : {}),
   };
@@ -113,12 +116,14 @@ function buildOne(cfg: StackConfig, stack: string, host: string, s: HostServices
         ...(n.preStart ? { preStart: n.preStart } : {}),
         health: { timeoutSeconds: n.health.timeoutSeconds, ...(n.health.http !== undefined ? { http: n.health.http } : { command: n.health.command ?? [] }) },
         uses: n.uses, env: plain, secretEnv: secret,
+        ...(n.listen === "loopback" ? { bindHost: "127.0.0.1" } : {}),
       };
     }),
     ...(s.native.health
       ? {
           health: {
             port: s.native.health.port,
+            ...(s.native.health.listen === "loopback" ? { bind: "127.0.0.1" } : {}),
             ...(s.native.health.postgres && pg
               ? { postgres: { database: s.native.health.postgres.database, user: s.native.health.postgres.user, passwordSecret: env(pg.roles.find((r) => r.name === s.native!.health!.postgres!.user)!.passwordSecret!) } }
               : {}),

@@ -97,6 +97,8 @@ export interface ProxyModel {
   readonly routes: readonly ProxyRoute[];
   /** The edge networks of the services it fronts: it joins those and no other. */
   readonly networks: readonly string[];
+  /** json-file log rotation, as for every container (`parity:containerLogs`). */
+  readonly logs: { readonly maxSizeMb: number; readonly maxFiles: number };
 }
 
 export interface ProxyRoute {
@@ -118,7 +120,7 @@ interface ProxiedMember {
  * network (the network that held the service alone), so it reaches exactly the services it
  * fronts and they reach nothing new through it but their own published ports.
  */
-export function deriveProxies(members: readonly ProxiedMember[], networks: readonly NetworkModel[]): ProxyModel[] {
+export function deriveProxies(members: readonly ProxiedMember[], networks: readonly NetworkModel[], logs: ProxyModel["logs"]): ProxyModel[] {
   const proxied = members.filter((m) => m.rollout.strategy === "proxied");
   const hosts = [...new Set(proxied.map((m) => m.host))].sort();
   return hosts.map((host) => {
@@ -133,7 +135,7 @@ export function deriveProxies(members: readonly ProxiedMember[], networks: reado
       if (!net) throw new Error(`proxied service ${m.name} on ${host} has no edge network`);
       return net.name;
     });
-    return { host, name: PROXY_CONTAINER, routes: routes.sort((a, b) => a.hostPort - b.hostPort), networks: [...new Set(edge)].sort() };
+    return { host, name: PROXY_CONTAINER, routes: routes.sort((a, b) => a.hostPort - b.hostPort), networks: [...new Set(edge)].sort(), logs };
   });
 }
 

@@ -1,3 +1,4 @@
+import type { GuestFirewallModel } from "./guestFirewall";
 import { SecretSource, Target } from "../contract/schema/stack";
 import { AzureAppSettings, AzureModel } from "./azure";
 import { HostServicesModel } from "./hostServices";
@@ -29,6 +30,8 @@ export interface PlatformModel {
   readonly networks: readonly NetworkModel[];
   /** Per Docker host with proxied services: the proxy that owns their published ports (model/rollout.ts). */
   readonly proxies: readonly ProxyModel[];
+  /** Ingress rules per Proxmox guest, from flows, published ports and in-guest listeners (model/guestFirewall.ts). */
+  readonly guestFirewalls: readonly GuestFirewallModel[];
   /** Target azure: region, names, network and managed realizations (model/azure.ts). */
   readonly azure?: AzureModel;
   readonly profile: "prod" | "dev";
@@ -42,8 +45,8 @@ export interface ProxmoxModel {
   readonly endpoint: string;
   readonly insecure: boolean;
   readonly nodes: readonly { readonly name: string; readonly address: string; readonly cores: number; readonly memoryMb: number }[];
-  readonly template: { readonly url: string; readonly fileName: string; readonly checksum?: string; readonly checksumAlgorithm: "sha256" | "sha512"; readonly datastore: string };
-  readonly network: { readonly bridge: string; readonly gateway: string; readonly dnsServers: readonly string[]; readonly subnet: string };
+  readonly template: { readonly url: string; readonly fileName: string; readonly checksum: string; readonly checksumAlgorithm: "sha256" | "sha512"; readonly datastore: string };
+  readonly network: { readonly bridge: string; readonly gateway: string; readonly dnsServers: readonly string[]; readonly subnet: string; readonly adminSources?: readonly string[]; readonly inGuestFirewall: boolean };
   readonly ssh: { readonly user: string; readonly privateKeySecret?: string; readonly authorizedKeys: readonly string[] };
 }
 
@@ -137,6 +140,16 @@ export interface ContainerModel {
   /** Why the container runs as root, when it must (declared in the stack, checked by policy). */
   readonly allowRoot?: string;
   readonly readOnlyRootFs: boolean;
+  /** Why the root is writable, when `readOnlyRootFs` is false (the stack's, or the dev profile's). */
+  readonly writableRootReason?: string;
+  /** Capabilities added back after dropping all, each with its reason. */
+  readonly capabilities: readonly { readonly add: string; readonly reason: string }[];
+  /** Docker's init as PID 1 (reaps children, forwards signals). */
+  readonly init: boolean;
+  /** Writable tmpfs paths on a read-only root, `/tmp` first. */
+  readonly tmpfs: readonly string[];
+  /** json-file log rotation (`parity:containerLogs`). */
+  readonly logs: { readonly maxSizeMb: number; readonly maxFiles: number };
   /** Shared storage: a bind of the guest path (multi-host), a named volume (single host), or the Azure Files NFS share. */
   readonly sharedMount?: { readonly type: "bind" | "volume" | "nfs"; readonly source: string; readonly target: string;
     /** Bind (proxmox): the share's common group (guest gid), added to the container's groups so any user can write. */

@@ -1,6 +1,7 @@
 import { Policies } from "@pulumi/policy";
 import { azureKeyVaultSecrets } from "./azure";
 import { azureEnvironmentInternal, azureIngressRestricted } from "./azureIngress";
+import { dockerContainerHardening } from "./dockerHardening";
 import { dockerServiceRuntime } from "./dockerRuntime";
 import { imagesPinned } from "./images";
 import { lxcFeaturesOnlyForDocker, lxcUnprivileged } from "./lxc";
@@ -19,6 +20,7 @@ export const policies: Policies = [
   noPlainSecrets,
   statefulProtected,
   dockerServiceRuntime,
+  dockerContainerHardening,
   containerNetworks,
   internalNetworksPairwise,
   azureKeyVaultSecrets,

@@ -66,6 +66,8 @@ export interface NativeService {
   readonly env?: Readonly<Record<string, string>>;
   /** Secret variables. Default `[]`. */
   readonly secretEnv?: readonly SecretVariable[];
+  /** Address uvicorn binds, e.g. `127.0.0.1` when nothing outside the guest uses it. Default: the spec's `bindHost`. */
+  readonly bindHost?: string;
 }
 
 /** Connection settings for the unified health check; passwords come from secret env names. */

@@ -1,5 +1,6 @@
 /**
- * RabbitMQ inside a Debian 12 guest (Debian's rabbitmq-server, 3.10 on bookworm): the management
+ * RabbitMQ inside a Debian 12 guest (Debian's rabbitmq-server, 3.10 on bookworm, by default; or
+ * Team RabbitMQ's >= 3.12 from their signed repository, see ./rabbitmq/aptSource): the management
  * plugin, the application's vhost with its topic exchange, dead-letter exchange and queues, an
  * application user limited to that vhost, and no `guest`.
  *
@@ -15,8 +16,12 @@ import { assertEnvName } from "./common/shell";
 import { renderDefinitions, renderRabbitConf } from "./rabbitmq/conf";
 import { renderRabbitScript } from "./rabbitmq/script";
 import { RABBIT_CONF, RABBIT_DEFINITIONS } from "./rabbitmq/paths";
+import {
+  assertRabbitSource, RabbitSource, RABBITMQ_APT_STAGED_PREFERENCES, RABBITMQ_APT_STAGED_SOURCES, renderRabbitAptPreferences, renderRabbitAptSources,
+} from "./rabbitmq/aptSource";
 
 export * from "./rabbitmq/paths";
+export type { RabbitSource } from "./rabbitmq/aptSource";
 
 export interface RabbitQueue {
   readonly name: string;
@@ -62,6 +67,8 @@ export interface RabbitSpec {
   readonly managementPort?: number;
   /** Management listener address. Default `0.0.0.0`. */
   readonly managementIp?: string;
+  /** Package source. Default `{ kind: "debian" }` (Debian 12's 3.10). */
+  readonly source?: RabbitSource;
 }
 
 export interface ResolvedRabbit {
@@ -76,6 +83,7 @@ export interface ResolvedRabbit {
   readonly plugins: readonly string[];
   readonly managementPort: number;
   readonly managementIp: string;
+  readonly source: RabbitSource;
 }
 
 
@@ -97,7 +105,9 @@ export function resolveRabbit(spec: RabbitSpec): ResolvedRabbit {
     plugins: spec.plugins ?? ["rabbitmq_management"],
     managementPort: spec.managementPort ?? 15672,
     managementIp: spec.managementIp ?? "0.0.0.0",
+    source: spec.source ?? { kind: "debian" },
   };
+  assertRabbitSource(r.source);
   for (const n of [r.vhost, r.eventsExchange, r.deadLetterExchange, r.deadLetterQueue, ...r.queues.map((q) => q.name)]) {
     if (!NAME.test(n)) throw new Error(`rabbitmq name "${n}" has unsupported characters`);
   }
@@ -119,6 +129,12 @@ export function renderRabbit(spec: RabbitSpec): ProvisionBundle {
     files: [
       { path: RABBIT_CONF, content: renderRabbitConf(r), mode: "0644" },
       { path: RABBIT_DEFINITIONS, content: renderDefinitions(r), mode: "0644" },
+      ...(r.source.kind === "rabbitmq"
+        ? [
+            { path: RABBITMQ_APT_STAGED_SOURCES, content: renderRabbitAptSources(), mode: "0644" },
+            { path: RABBITMQ_APT_STAGED_PREFERENCES, content: renderRabbitAptPreferences(r.source), mode: "0644" },
+          ]
+        : []),
     ],
     script: renderRabbitScript(r),
     secretEnv: [...new Set(r.users.map((u) => u.passwordSecret))].sort(),

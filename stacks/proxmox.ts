@@ -7,6 +7,8 @@ import { PROXY_SETTLE_SECONDS } from "../renderers/rollout/haproxyConfig";
 import type { GuestServices } from "../components/guest/guestServices";
 import { BuiltTemplate } from "../components/proxmox/builtTemplate";
 import { ContainerTemplate } from "../components/proxmox/containerTemplate";
+import { GuestFirewall } from "../components/proxmox/guestFirewall";
+import { renderGuestFirewall } from "../renderers/guestFirewall";
 import { LxcHost } from "../components/proxmox/lxcHost";
 import { NfsSharedStorage } from "../components/proxmox/nfsSharedStorage";
 import { ProvisionStep, SshConnection } from "../components/remote/provisionStep";
@@ -111,6 +113,13 @@ export function deployProxmox(model: PlatformModel, opts: DeployOptions): Proxmo
       { connection: connect(h.sshAddress), bundle: renderHostBootstrap({ hostname: h.hostname, fqdn: h.fqdn, authorizedKeys: px.ssh.authorizedKeys, ...(h.sharedMount ? { sharedPath: h.sharedMount.guestPath } : {}) }) },
       { dependsOn: [firstboot ?? lxc] },
     );
+    const fw = model.guestFirewalls.find((f) => f.host === h.name);
+    if (fw) {
+      new GuestFirewall(`${h.name}-firewall`, { node: h.node, vmid: h.vmid, firewall: fw, dhcp: h.network.kind === "dhcp" }, { provider, dependsOn: [lxc] });
+      // The same rules inside the guest: Proxmox's firewall does nothing while the datacenter firewall is off.
+      if (px.network.inGuestFirewall)
+        new ProvisionStep(`${h.name}-guest-firewall`, { connection: connect(h.sshAddress), bundle: renderGuestFirewall(fw) }, { dependsOn: [bootstrap] });
+    }
     if (inGuest) {
       // Loaded only for guests with in-guest services: their renderers are most of Parity's code.
       // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -28,6 +28,33 @@ function seconds(n: number): string {
   return `${n}s`;
 }
 
+/** Label prefix of the reason each added capability carries (`parity.capability.CHOWN=...`). */
+export const CAPABILITY_LABEL_PREFIX = "parity.capability.";
+/** Label carrying why a container's root filesystem is writable. */
+export const WRITABLE_ROOT_LABEL = "parity.writable-root";
+
+/**
+ * The least-privilege settings of every container: all capabilities dropped and only the
+ * declared ones added back, `no-new-privileges` (setuid binaries cannot raise privileges),
+ * rotated json-file logs, Docker's init as PID 1, and a read-only root with tmpfs where the
+ * model allows it. The reasons travel as labels, so `docker inspect` and the policy pack see them.
+ */
+export function hardeningInputs(c: ContainerModel): Pick<docker.ContainerArgs, "capabilities" | "securityOpts" | "logDriver" | "logOpts" | "init" | "readOnly" | "tmpfs"> & { labels: { label: string; value: string }[] } {
+  return {
+    capabilities: { drops: ["ALL"], adds: c.capabilities.map((g) => g.add) },
+    securityOpts: ["no-new-privileges:true"],
+    logDriver: "json-file",
+    logOpts: { "max-size": `${c.logs.maxSizeMb}m`, "max-file": String(c.logs.maxFiles) },
+    init: c.init,
+    readOnly: c.readOnlyRootFs,
+    ...(c.readOnlyRootFs ? { tmpfs: Object.fromEntries(c.tmpfs.map((path) => [path, "rw,noexec,nosuid,size=64m"])) } : {}),
+    labels: [
+      ...c.capabilities.map((g) => ({ label: `${CAPABILITY_LABEL_PREFIX}${g.add}`, value: g.reason })),
+      ...(!c.readOnlyRootFs && c.writableRootReason ? [{ label: WRITABLE_ROOT_LABEL, value: c.writableRootReason }] : []),
+    ],
+  };
+}
+
 /**
  * One container: the pinned image its host pulled, named volumes (protected when the
  * service is stateful), limits, health check, restart policy, user and the shared mount.
@@ -55,6 +82,7 @@ export class DockerService extends pulumi.ComponentResource {
     // Everything that makes this version; a version that runs beside its predecessor is named by it.
     const fingerprint = pulumi.unsecret(pulumi.output(args.envs).apply((envs) => versionedName(c.name, JSON.stringify({ c, envs, labels: args.labels }))));
     const cbr = createsBeforeDelete(c.rollout.strategy);
+    const hardening = hardeningInputs(c);
     this.container = new docker.Container(
       `${name}-container`,
       {
@@ -68,8 +96,7 @@ export class DockerService extends pulumi.ComponentResource {
         ...(c.user ? { user: c.user } : {}),
         // The share's common group: whatever user the image runs as may write the setgid share.
         ...(c.sharedMount?.group !== undefined ? { groupAdds: [String(c.sharedMount.group)] } : {}),
-        readOnly: c.readOnlyRootFs,
-        ...(c.readOnlyRootFs ? { tmpfs: { "/tmp": "rw,noexec,nosuid,size=64m" } } : {}),
+        ...hardening,
         // A proxied service's host ports belong to the host's proxy.
         ports: c.rollout.strategy === "proxied" ? [] : c.ports.filter((p) => p.host !== undefined).map((p) => ({ internal: p.container, external: p.host!, protocol: "tcp" })),
         ...(c.networks.length
@@ -92,8 +119,7 @@ export class DockerService extends pulumi.ComponentResource {
             }
           : {}),
         uploads: c.files.map((f) => ({ file: f.path, content: f.content, executable: f.executable })),
-        labels: Object.entries(args.labels).map(([label, value]) => ({ label, value })),
-        logDriver: "json-file",
+        labels: [...Object.entries(args.labels).map(([label, value]) => ({ label, value })), ...hardening.labels],
         mustRun: true,
         ...rolloutContainerInputs(c.rollout),
       },

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import type { ProxyModel } from "../../model/rollout";
 import { HAPROXY_CONFIG_PATH, renderHaproxyConfig } from "../../renderers/rollout/haproxyConfig";
+import { WRITABLE_ROOT_LABEL } from "./dockerService";
 
 /** Official HAProxy image, pinned; the same major line as Debian 12's haproxy 2.6. */
 export const DEFAULT_PROXY_IMAGE = "haproxy:2.6.22-bookworm";
@@ -39,8 +40,12 @@ export class RolloutProxy extends pulumi.ComponentResource {
         name: p.name,
         image: image.imageId,
         command: ["haproxy", "-db", "-f", HAPROXY_CONFIG_PATH],
-        // The official image's unprivileged user; every published port is above 1024.
+        // The official image's unprivileged user; every published port is above 1024, so it
+        // needs no capability at all.
         user: "99:99",
+        capabilities: { drops: ["ALL"], adds: [] },
+        securityOpts: ["no-new-privileges:true"],
+        init: true,
         // Docker refuses uploads into a read-only root filesystem, and the config is an upload.
         readOnly: false,
         restart: "unless-stopped",
@@ -54,8 +59,12 @@ export class RolloutProxy extends pulumi.ComponentResource {
         stopSignal: "SIGUSR1", // HAProxy's soft stop: finish open requests, then exit.
         stopTimeout: 30,
         destroyGraceSeconds: 30,
-        labels: Object.entries(args.labels).map(([label, value]) => ({ label, value })),
+        labels: [
+          ...Object.entries(args.labels).map(([label, value]) => ({ label, value })),
+          { label: WRITABLE_ROOT_LABEL, value: "Docker refuses uploads into a read-only root, and the proxy's config is an upload" },
+        ],
         logDriver: "json-file",
+        logOpts: { "max-size": `${p.logs.maxSizeMb}m`, "max-file": String(p.logs.maxFiles) },
         mustRun: true,
       },
       // It owns fixed host ports: a second one could not bind them.

@@ -5,8 +5,8 @@ export interface ContainerTemplateArgs {
   readonly node: string;
   readonly url: string;
   readonly fileName: string;
-  /** Recommended; without it the file name alone pins the version. */
-  readonly checksum?: string;
+  /** The file's digest (Proxmox's aplinfo publishes sha512): the node rejects other bytes. */
+  readonly checksum: string;
   /** Default "sha512" (what Proxmox's aplinfo publishes). */
   readonly checksumAlgorithm?: "sha256" | "sha512";
   /** Storage with `vztmpl` content on that node. */
@@ -27,7 +27,8 @@ export class ContainerTemplate extends pulumi.ComponentResource {
         nodeName: args.node,
         url: args.url,
         fileName: args.fileName,
-        ...(args.checksum ? { checksum: args.checksum, checksumAlgorithm: args.checksumAlgorithm ?? "sha512" } : {}),
+        checksum: args.checksum,
+        checksumAlgorithm: args.checksumAlgorithm ?? "sha512",
         overwrite: false,
         overwriteUnmanaged: false,
       },

@@ -61,7 +61,8 @@ export class LxcHost extends pulumi.ComponentResource {
           dns: { domain: args.searchDomain, ...(args.dnsServers.length ? { servers: [...args.dnsServers] } : {}) },
           userAccount: { keys: [...args.authorizedKeys] },
         },
-        networkInterfaces: [{ name: "eth0", bridge: args.bridge, firewall: false, ...(h.network.mac ? { macAddress: h.network.mac } : {}) }],
+        // firewall: the guest's Proxmox firewall (GuestFirewall) filters this NIC.
+        networkInterfaces: [{ name: "eth0", bridge: args.bridge, firewall: true, ...(h.network.mac ? { macAddress: h.network.mac } : {}) }],
         mountPoints: h.sharedMount
           ? [{ volume: h.sharedMount.nodePath, path: h.sharedMount.guestPath, backup: false, replicate: false, shared: true }]
           : [],

@@ -42,15 +42,26 @@ export function checkHostServices(cfg: StackConfig): Problem[] {
     if (pg?.eventStore && !dbs.includes(pg.eventStore.database))
       out.push({ path: `${base}.postgres.eventStore.database`, problem: `names unknown database '${pg.eventStore.database}'`, allowed: `one of ${dbs.join(", ")}` });
     needSecret(`${base}.redis.passwordSecret`, s.redis?.passwordSecret);
-    if (s.redis?.mode === "cluster" && s.redis.ports.length < 3)
-      out.push({ path: `${base}.redis.ports`, problem: `a cluster of ${s.redis.ports.length} node(s)`, allowed: "at least 3 ports (masters) for mode cluster" });
+    if (s.redis?.mode === "cluster") {
+      // Every node is a port: masters × (1 + replicas) of them, and Redis Cluster needs 3 masters.
+      const perMaster = 1 + s.redis.clusterReplicas;
+      const masters = Math.floor(s.redis.ports.length / perMaster);
+      if (masters < 3 || s.redis.ports.length % perMaster !== 0)
+        out.push({
+          path: `${base}.redis.ports`,
+          problem: `${s.redis.ports.length} node(s) cannot form a cluster with ${s.redis.clusterReplicas} replica(s) per master`,
+          allowed: `a multiple of ${perMaster} (masters × (1 + clusterReplicas)), at least ${3 * perMaster}: 3 masters${s.redis.clusterReplicas ? ` and ${s.redis.clusterReplicas} replica(s) each` : ""}`,
+        });
+    } else if (s.redis && s.redis.clusterReplicas > 0)
+      out.push({ path: `${base}.redis.clusterReplicas`, problem: `${s.redis.clusterReplicas} replica(s) for a standalone Redis`, allowed: "0, or mode: cluster" });
     needSecret(`${base}.rabbitmq.appUser.passwordSecret`, s.rabbitmq?.appUser.passwordSecret);
     needSecret(`${base}.rabbitmq.adminUser.passwordSecret`, s.rabbitmq?.adminUser?.passwordSecret);
 
-    // Redis maxmemory per node plus shared_buffers is memory the guest cannot give to anything else.
+    // Redis maxmemory per node (replicas hold a full copy of their master, so they count too) plus
+    // shared_buffers is memory the guest cannot give to anything else.
     const reserved = (s.redis ? s.redis.ports.length * s.redis.maxmemoryMb : 0) + (pg ? pgSharedBuffersMb(pg, h.memoryMb) : 0);
     if (reserved > h.memoryMb)
-      out.push({ path: `${base}.redis.maxmemoryMb`, problem: `Redis maxmemory and PostgreSQL shared_buffers reserve ${reserved} MiB, the guest has ${h.memoryMb} MiB`, allowed: "lower maxmemoryMb or raise the guest's memoryMb" });
+      out.push({ path: `${base}.redis.maxmemoryMb`, problem: `Redis maxmemory (${s.redis?.ports.length ?? 0} node(s), replicas included) and PostgreSQL shared_buffers reserve ${reserved} MiB, the guest has ${h.memoryMb} MiB`, allowed: "lower maxmemoryMb or raise the guest's memoryMb" });
 
     const taken = new Map<number, string>([...(pg ? [[5432, "postgresql"] as const] : []), ...(s.redis?.ports ?? []).map((p) => [p, "redis"] as const), ...(s.rabbitmq ? [[5672, "rabbitmq"], [s.rabbitmq.managementPort, "rabbitmq management"]] as const : [])]);
     if (s.native?.health) taken.set(s.native.health.port, "health endpoint");

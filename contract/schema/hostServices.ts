@@ -48,6 +48,15 @@ export const redisService = z.strictObject({
   maxmemoryPolicy: z.enum(["noeviction", "allkeys-lru", "allkeys-lfu", "volatile-lru", "volatile-lfu", "allkeys-random", "volatile-random", "volatile-ttl"]).default("allkeys-lru"),
   appendonly: z.boolean().default(true),
   passwordSecret: secretName,
+  /**
+   * Replicas per master in mode `cluster`: 0 (masters only: losing a node loses its third of
+   * the keyspace) or 1 and more (a replica is promoted when its master is unreachable for
+   * `clusterNodeTimeoutMs`). `ports` lists every node, masters × (1 + clusterReplicas) of them;
+   * every node reserves `maxmemoryMb`. Default 0.
+   */
+  clusterReplicas: z.number().int().min(0).max(5).default(0),
+  /** `cluster-node-timeout`: how long a master may be unreachable before its replica takes over. Default 5000 ms. */
+  clusterNodeTimeoutMs: z.number().int().min(1000).max(60000).default(5000),
 });
 
 const rabbitUser = z.strictObject({ name: z.string().regex(/^[a-z][a-z0-9_-]*$/), passwordSecret: secretName });
@@ -61,6 +70,28 @@ export const rabbitService = z.strictObject({
   appUser: rabbitUser,
   adminUser: rabbitUser.optional(),
   managementPort: port.default(15672),
+  /**
+   * Who reaches AMQP (5672): `loopback` (default; the listener binds 127.0.0.1, for clients in
+   * this guest) or `admin` (binds 0.0.0.0, admitted from `proxmox.network.adminSources`).
+   */
+  amqpListen: z.enum(["loopback", "admin"]).default("loopback"),
+  /** Who reaches the management UI/API: `admin` (default; 0.0.0.0, from adminSources) or `loopback`. */
+  managementListen: z.enum(["loopback", "admin"]).default("admin"),
+  /**
+   * Where rabbitmq-server comes from. Default `{ kind: debian }`: Debian 12's 3.10, no
+   * third-party repository. `{ kind: rabbitmq }` installs >= 3.12 (with its Erlang) from Team
+   * RabbitMQ's own apt repositories, whose signing key is pinned by fingerprint; `version`
+   * (e.g. `3.13.*`) and `erlangVersion` (e.g. `1:26.*`) pin apt versions. A guest that already
+   * runs Debian's 3.10 is not upgraded in place: the step stops and says why.
+   */
+  source: z.discriminatedUnion("kind", [
+    z.strictObject({ kind: z.literal("debian") }),
+    z.strictObject({
+      kind: z.literal("rabbitmq"),
+      version: z.string().regex(/^[0-9][0-9A-Za-z.+~:*-]*$/, { message: "must be an apt version or glob such as 3.13.*" }).optional(),
+      erlangVersion: z.string().regex(/^[0-9][0-9A-Za-z.+~:*-]*$/, { message: "must be an apt version or glob such as 1:26.*" }).optional(),
+    }),
+  ]).default({ kind: "debian" }),
 });
 
 const sha40 = z.string().regex(/^[0-9a-f]{40}$/, {
@@ -137,7 +168,12 @@ export const nativeServices = z.strictObject({
   /** uv (Astral): a binary on the guest (`sourcePath`) or an https download (`url`), both checked against `sha256`. */
   uv: z.strictObject({ path: absolutePath.optional(), sourcePath: absolutePath.optional(), url: z.url({ protocol: /^https$/ }).optional(), sha256: z.string().regex(/^[a-f0-9]{64}$/).optional() }).optional(),
   /** The unified `/health` endpoint (for Zabbix): checks the data services this guest runs, and each service's own health. */
-  health: z.strictObject({ port: port.default(8010), postgres: z.strictObject({ database: pgIdentifier, user: pgIdentifier }).optional() }).optional(),
+  health: z.strictObject({
+    port: port.default(8010),
+    postgres: z.strictObject({ database: pgIdentifier, user: pgIdentifier }).optional(),
+    /** `admin` (default: the monitor, e.g. Zabbix, polls it from adminSources) or `loopback`. */
+    listen: z.enum(["loopback", "admin"]).default("admin"),
+  }).optional(),
   /** Pinned application sources by name; services name theirs with `source` (default: the only one). */
   sources: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/).refine((n) => !RESERVED_SOURCE_NAMES.includes(n), { message: `must not be one of ${RESERVED_SOURCE_NAMES.join(", ")}` }), nativeSource)
     .refine((r) => Object.keys(r).length > 0, { message: "needs at least one source" }),
@@ -162,6 +198,12 @@ export const nativeServices = z.strictObject({
     preStart: z.array(z.string().min(1)).min(1).optional(),
     health: nativeHealth,
     uses: z.array(z.enum(["postgresql", "redis", "rabbitmq"])).default([]),
+    /**
+     * `admin` (default): binds `bindHost` and is admitted from `proxmox.network.adminSources`;
+     * `loopback`: binds 127.0.0.1, for callers inside this guest only. A service with its own
+     * `command` must bind the address the unit hands it as BIND_HOST (and listen on PORT).
+     */
+    listen: z.enum(["loopback", "admin"]).default("admin"),
     /** Templates like Docker services' env: literals, `${stack.*}` and `${secret.NAME}` (one secret per value). */
     env: z.record(envVarName, z.string()).default({}),
   })).min(1),

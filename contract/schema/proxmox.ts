@@ -15,17 +15,29 @@ export const proxmoxNode = z.strictObject({
 
 /** The Debian 12 container template, pinned by URL and checksum so every node gets the same bytes. */
 export const containerTemplate = z.strictObject({
-  /** Where each node downloads the template from, e.g. Proxmox's own image server. */
-  url: z.url({ protocol: /^https?$/ }),
+  /**
+   * Where each node downloads the template from, e.g. Proxmox's own image server
+   * (https://download.proxmox.com/images/system/<fileName>). https only: the checksum proves the
+   * bytes, TLS keeps the download from being tampered with or stalled on the way.
+   */
+  url: z.url({ protocol: /^https$/, error: "must be an https:// URL (plain http is not accepted for the template)" }),
   /** Name in the node's template storage; the version in it is the pin. */
   fileName: z.string().regex(/^[A-Za-z0-9._-]+\.tar\.(zst|gz|xz)$/, {
     message: "must be a template file name ending in .tar.zst, .tar.gz or .tar.xz",
   }),
-  /** Recommended: the digest from Proxmox's aplinfo index; without it only the file name pins the version. */
-  checksum: z.string().regex(/^[a-f0-9]{64}$|^[a-f0-9]{128}$/, { message: "must be a sha256 or sha512 hex digest" }).optional(),
+  /**
+   * Required: the digest of the template file, e.g. the `sha512sum` Proxmox's appliance index
+   * (aplinfo, what `pveam available` reads) publishes for it. The node refuses bytes that differ.
+   */
+  checksum: z.string().regex(/^[a-f0-9]{64}$|^[a-f0-9]{128}$/, { message: "must be a sha256 (64 hex) or sha512 (128 hex) digest" }),
   checksumAlgorithm: z.enum(["sha256", "sha512"]).default("sha512"),
   /** Proxmox storage with `vztmpl` content on every node that hosts a guest. */
   datastore: z.string().min(1).default("local"),
+}).superRefine((template, ctx) => {
+  const hexLength = template.checksumAlgorithm === "sha512" ? 128 : 64;
+  if (template.checksum.length !== hexLength) {
+    ctx.addIssue({ code: "custom", path: ["checksum"], message: `a ${template.checksumAlgorithm} digest of ${hexLength} hex digits (checksumAlgorithm is ${template.checksumAlgorithm}; this one has ${template.checksum.length})` });
+  }
 });
 
 export const proxmoxSettings = z.strictObject({
@@ -44,6 +56,18 @@ export const proxmoxSettings = z.strictObject({
     dnsServers: z.array(ipv4).default([]),
     /** The LAN the guests live on; static addresses and the gateway must be inside it. */
     subnet: ipv4Cidr,
+    /**
+     * Where people and tools that administer the platform connect from: SSH, web UIs, published
+     * ports, health endpoints. Each guest's firewall admits these plus exactly what the declared
+     * flows need from other guests, and drops everything else. Default: the whole `subnet`
+     * (anyone on the LAN); narrow it to an admin workstation or VLAN, e.g. [192.168.1.20/32].
+     */
+    adminSources: z.array(ipv4Cidr).min(1).optional(),
+    /**
+     * Also enforce those rules inside each guest with nftables (default `true`): Proxmox's own
+     * firewall does nothing while the datacenter firewall is off (see docs/ARCHITECTURE.md).
+     */
+    inGuestFirewall: z.boolean().default(true),
   }),
   /** Default storage for guest root disks. */
   datastore: z.string().min(1).default("local-lvm"),

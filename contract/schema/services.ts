@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { absolutePath, dnsLabel, envVarName, memoryMb, port } from "./primitives";
+import { hardeningFields } from "./hardening";
 
 /**
  * Environment values are templates: a literal, or text with `${...}` references that the
@@ -89,8 +90,11 @@ const containerFields = {
   /** `uid:gid` inside the container; root is refused unless `allowRoot` says why it is needed. */
   user: z.string().regex(/^\d+(:\d+)?$/, { message: "must be a numeric uid or uid:gid such as 1000:1000" }).optional(),
   allowRoot: z.string().min(10, { message: "must explain why the container needs root (at least 10 characters)" }).optional(),
-  /** Mount the root filesystem read-only (a tmpfs /tmp is added). */
-  readOnlyRootFs: z.boolean().default(false),
+  /**
+   * Mount the root filesystem read-only (a tmpfs /tmp is added, and `tmpfs` paths). Default
+   * `true`; `false` needs `writableRootReason`.
+   */
+  readOnlyRootFs: z.boolean().default(true),
   /** Bind the shared storage at its container path. */
   sharedStorage: z.boolean().default(false),
   /** Needs outbound connections beyond declared flows (e.g. ollama pulling models). */
@@ -119,6 +123,7 @@ const containerFields = {
      */
     stopTimeoutSeconds: z.number().int().min(1).max(3600).optional(),
   }).prefault({}),
+  ...hardeningFields,
 };
 
 export const service = z.strictObject({

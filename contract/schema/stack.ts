@@ -4,6 +4,7 @@ import { lxcHost, proxmoxSettings, sharedStorage } from "./proxmox";
 import { flow, service, workerPool } from "./services";
 import { hostServices } from "./hostServices";
 import { azureSettings } from "./azure";
+import { containerLogs } from "./hardening";
 
 export const targets = ["proxmox", "azure", "docker"] as const;
 
@@ -70,6 +71,8 @@ export const stackConfig = z.strictObject({
     jaeger: dnsLabel.optional(),
     scrapeIntervalSeconds: z.number().int().min(5).max(600).default(15),
   }).optional(),
+  /** Log rotation of every Docker container (json-file `max-size`, `max-file`). */
+  containerLogs,
 });
 
 export type StackConfig = z.infer<typeof stackConfig>;

@@ -29,7 +29,7 @@ export function readinessArgv(r: ResolvedNative, s: ResolvedService): string[] {
 export function renderAppUnit(r: ResolvedNative, s: ResolvedService): string {
   const p = r.paths;
   const deps = dependencyUnits(r, s.uses ?? []);
-  const command = s.command ?? ["python", "-m", "uvicorn", s.asgiApp ?? "main:app", "--host", r.bindHost, "--port", String(s.port)];
+  const command = s.command ?? ["python", "-m", "uvicorn", s.asgiApp ?? "main:app", "--host", s.bindHost ?? r.bindHost, "--port", String(s.port)];
   return renderUnit(`${r.project}: ${s.description} on port ${s.port}.`, [
     [
       "Unit",
@@ -49,7 +49,7 @@ export function renderAppUnit(r: ResolvedNative, s: ResolvedService): string {
         "DynamicUser=yes",
         `EnvironmentFile=${p.envFile(s.name)}`,
         `EnvironmentFile=-${p.secretsFile(s.name)}`,
-        `Environment=PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 PYTHONPATH=${p.libDir} PORT=${s.port}`,
+        `Environment=PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 PYTHONPATH=${p.libDir} PORT=${s.port} BIND_HOST=${s.bindHost ?? r.bindHost}`,
         // parity-exec enters the release `current` points to at start, and its venv.
         `ExecStart=${execLine(serviceArgv(r, s, command))}`,
         // Readiness gate: started means healthy (see launch.ts for why not Type=notify).

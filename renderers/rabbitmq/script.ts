@@ -2,6 +2,7 @@
 import type { ResolvedRabbit } from "../rabbitmq";
 import { RABBIT_CONF, RABBIT_DEFINITIONS } from "./paths";
 import { scriptPrelude, shq } from "../common/shell";
+import { renderRabbitInstallScript } from "./aptSource";
 
 export function renderRabbitScript(r: ResolvedRabbit): string {
   const exchanges = [r.eventsExchange, r.deadLetterExchange];
@@ -14,7 +15,7 @@ VHOST=${shq(r.vhost)}
 APP_USER=${shq(r.appUser)}
 rmq() { rabbitmqctl -s "$@"; }
 
-ensure_packages rabbitmq-server
+${renderRabbitInstallScript(r)}
 systemctl is-enabled --quiet rabbitmq-server.service || systemctl enable --quiet rabbitmq-server.service
 if ! systemctl is-active --quiet rabbitmq-server.service; then
   log "starting rabbitmq-server"

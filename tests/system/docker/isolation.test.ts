@@ -9,7 +9,8 @@ import { buildModel } from "../../../model/build";
 import type { RecordedResource } from "../../../tools/mockRuntime";
 import { planStack } from "../../helpers/planStack";
 import { rawStackConfig } from "../../helpers/stackConfig";
-import { docker, dockerStatus, standInImages } from "./lib/engine";
+import { spawnSync } from "node:child_process";
+import { DOCKER, docker, dockerStatus, standInImages } from "./lib/engine";
 import { OUTSIDE_ADDRESS, OUTSIDE_PORT, startOutsideHost, stopOutsideHost } from "./lib/outsideHost";
 import { realize, removeStack } from "./lib/realize";
 
@@ -148,5 +149,44 @@ describe("LifeBuddy isolation on a real Docker engine", () => {
     }
     // The env does carry them (seed 003 accepts that `docker inspect` needs root to read it).
     expect(docker(["inspect", "--format", "{{json .Config.Env}}", cname("cognitive-engine")])).toContain("mock-secrets-jwtSecretKey-value");
+  });
+});
+
+describe("LifeBuddy containers hardened on a real Docker engine", () => {
+  const inspect = (c: string) => JSON.parse(docker(["inspect", c]))[0] as {
+    HostConfig: { CapDrop: string[] | null; CapAdd: string[] | null; SecurityOpt: string[] | null; LogConfig: { Type: string; Config: Record<string, string> };
+      Init: boolean | null; ReadonlyRootfs: boolean; Tmpfs: Record<string, string> | null };
+    Config: { Labels: Record<string, string> };
+  };
+  const chownAsRoot = (c: string) => spawnSync(DOCKER, ["exec", "--user", "0", c, "python3", "-c",
+    "import os; p='/tmp/parity-cap-probe'; open(p, 'w').close(); os.chown(p, 65534, 65534)"], { encoding: "utf8" });
+
+  it("docker inspect shows every setting the model asked for", () => {
+    for (const c of model.containers) {
+      const h = inspect(c.name).HostConfig;
+      const caps = (h.CapAdd ?? []).map((x) => x.replace(/^CAP_/, "")).sort();
+      expect({ c: c.name, drop: h.CapDrop, add: caps, opts: h.SecurityOpt, log: h.LogConfig, init: h.Init, ro: h.ReadonlyRootfs }).toEqual({
+        c: c.name, drop: ["ALL"], add: c.capabilities.map((g) => g.add).sort(), opts: ["no-new-privileges:true"],
+        log: { Type: "json-file", Config: { "max-size": `${c.logs.maxSizeMb}m`, "max-file": String(c.logs.maxFiles) } }, init: c.init, ro: c.readOnlyRootFs,
+      });
+      for (const g of c.capabilities) expect(inspect(c.name).Config.Labels[`parity.capability.${g.add}`]).toBe(g.reason);
+      if (c.readOnlyRootFs) expect(Object.keys(h.Tmpfs ?? {}).sort()).toEqual([...c.tmpfs].sort());
+    }
+  });
+
+  it("refuses a dropped capability even to root, and grants a declared one", () => {
+    // ollama runs as root with every capability dropped: root cannot chown.
+    const refused = chownAsRoot("ollama");
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain("PermissionError");
+    // db declares CHOWN (its entrypoint chowns PGDATA): the same call succeeds there.
+    expect(model.containers.find((c) => c.name === "db")!.capabilities.map((g) => g.add)).toContain("CHOWN");
+    expect(chownAsRoot("db").status).toBe(0);
+  });
+
+  it("keeps read-only roots read-only, with /tmp writable", () => {
+    const app = spawnSync(DOCKER, ["exec", "app", "python3", "-c", "open('/etc/parity-ro-probe', 'w')"], { encoding: "utf8" });
+    expect(app.stderr).toContain("Read-only file system");
+    expect(dockerStatus(["exec", "app", "python3", "-c", "open('/tmp/parity-ro-probe', 'w')"])).toBe(0);
   });
 });

@@ -162,7 +162,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 if __name__ == "__main__":
-    ThreadingHTTPServer(("0.0.0.0", int(os.environ["PORT"])), Handler).serve_forever()
+    ThreadingHTTPServer((os.environ.get("BIND_HOST", "0.0.0.0"), int(os.environ["PORT"])), Handler).serve_forever()
 `;
 
 const CHECK_PY = String.raw`"""Pre-start check: the release imports and its configuration is complete."""

@@ -20,6 +20,10 @@ import { SERVICE_SECRETS, TEST_SECRETS } from "../../fixtures/serviceSpecs";
 import { rawStackConfig } from "../../helpers/stackConfig";
 import { basicAuth, mustRunBundle, packageList, secretsFor, securityExposure, sh, unitStates, waitFor } from "./serviceHelpers";
 import { createDemoRepo, useDemoApp, type DemoRepo } from "./demoApp";
+import { RedisCluster } from "./redisCluster";
+import { LanNamespace } from "../lib/lanNamespace";
+import { renderGuestFirewall } from "../../../renderers/guestFirewall";
+import { spawnSync } from "node:child_process";
 
 const GUEST = "parity-t-svc-sa";
 const MEMORY_MB = 8192; // the stack's guest: 8 GB (seed 000)
@@ -28,7 +32,10 @@ const BRIDGE_ADDRESS = "10.231.0.1"; // git daemon listens here only: reachable 
 const GIT_PORT = 19418;
 const RELEASES = "/opt/stock-analysis/app/releases";
 const APPS = ["broker-gateway", "intelligent-core", "event-bus", "monitoring", "frontend"];
-const REDIS_UNITS = ["parity-redis@6379.service", "parity-redis@6380.service", "parity-redis@6381.service"];
+const REDIS_PORTS = [6379, 6380, 6381, 6382, 6383, 6384]; // the stack's cluster: 3 masters, 1 replica each
+const REDIS_UNITS = REDIS_PORTS.map((p) => `parity-redis@${p}.service`);
+const REDIS_MAXMEMORY_MB = 512; // the stack's value
+const FAILOVER_KEYS = 2000;
 const WATCHED_UNITS = ["postgresql@15-main.service", ...REDIS_UNITS, "rabbitmq-server.service", "stock-analysis-health.service",
   "parity-pg-refresh-stock-analysis-event-store.timer", "parity-pg-backup.timer", ...APPS.map((a) => `stock-analysis-${a}.service`)];
 const OUR_UNITS = ["parity-redis@6379.service", "parity-pg-refresh-stock-analysis-event-store.service", "parity-pg-backup.service",
@@ -54,9 +61,15 @@ const ALL_TEST_SECRETS: Readonly<Record<string, string>> = Object.fromEntries(Ob
  */
 let repo: DemoRepo;
 
-function stockAnalysisModel(redisMaxmemoryMb = 2048, release: keyof DemoRepo["commits"] = "v1"): PlatformModel {
+/** The LAN stand-ins: an admin workstation (in adminSources) and any other machine on the LAN. */
+const LAN_ADMIN = "10.231.0.250";
+const LAN_OTHER = "10.231.0.251";
+
+function stockAnalysisModel(redisMaxmemoryMb = REDIS_MAXMEMORY_MB, release: keyof DemoRepo["commits"] = "v1"): PlatformModel {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const raw: Record<string, any> = rawStackConfig("stock-analysis");
+  // The test host drives the suite over SSH and HTTP, so it is an admin source too.
+  raw["proxmox"]["network"]["adminSources"] = [`${LAN_ADMIN}/32`, HOST_CIDR];
   const sa = raw["hostServices"]["stock-analysis"];
   sa.postgres.listenAddresses = ["*"];
   sa.postgres.clients = [{ cidr: HOST_CIDR }];
@@ -73,7 +86,7 @@ function stockAnalysisModel(redisMaxmemoryMb = 2048, release: keyof DemoRepo["co
   return buildModel(validateStackConfig(raw, "stock-analysis"), "stock-analysis");
 }
 
-function bundles(redisMaxmemoryMb = 2048, release: keyof DemoRepo["commits"] = "v1"): ProvisionBundle[] {
+function bundles(redisMaxmemoryMb = REDIS_MAXMEMORY_MB, release: keyof DemoRepo["commits"] = "v1"): ProvisionBundle[] {
   return guestSteps(stockAnalysisModel(redisMaxmemoryMb, release).hostServices[0]!).map((step) => step.bundle);
 }
 
@@ -86,15 +99,23 @@ function nodeSharedStep(): { bundle: ProvisionBundle; exportPath: string; guestP
 
 const figures: Record<string, { firstRunSeconds?: number; secondRunSeconds?: number }> = {};
 const deliverySeconds: Record<string, number> = {};
+const redisFailover: Record<string, number | string> = {};
+const firewallFigures: Record<string, unknown> = {};
 const exposure: Record<string, number> = {};
 
 describe("in-LXC services on a Debian 12 guest", () => {
   let g: Guest;
-  const version = async (port: number) => (await (await fetch(`http://${g.ipv4}:${port}/`)).json()) as Record<string, string>;
+  /** GET inside the guest: four of the five services bind 127.0.0.1 only (listen: loopback). */
+  const guestGet = async (port: number, path: string) => {
+    const out = await sh(g, `curl -s -w '\\n%{http_code}' http://127.0.0.1:${port}${path}`);
+    const cut = out.lastIndexOf("\n");
+    return { status: Number(out.slice(cut + 1)), body: JSON.parse(out.slice(0, cut)) as unknown };
+  };
+  const version = async (port: number) => (await guestGet(port, "/")).body as Record<string, string>;
   const allVersions = async () => Promise.all(APPS.map((_, i) => version(8001 + i).then((v) => v["version"])));
   /** inode and mtime of each venv of a release: a reinstall would replace or touch them. */
   const venvStamps = (commit: string) => sh(g, `stat -c '%n %i %Y' ${RELEASES}/${commit}/venvs/* ${RELEASES}/${commit}/venvs/*/lib/python3.11/site-packages`);
-  const nativeBundle = (release: keyof DemoRepo["commits"]) => bundles(2048, release).find((b) => b.name === "stock-analysis-services")!;
+  const nativeBundle = (release: keyof DemoRepo["commits"]) => bundles(REDIS_MAXMEMORY_MB, release).find((b) => b.name === "stock-analysis-services")!;
   const rmqUrl = (path: string) => `http://${g.ipv4}:15672/api${path}`;
   const app = basicAuth("stock_analysis", SERVICE_SECRETS.RABBITMQ_APP_PASSWORD);
   const admin = basicAuth("parity-admin", SERVICE_SECRETS.RABBITMQ_ADMIN_PASSWORD);
@@ -114,6 +135,8 @@ describe("in-LXC services on a Debian 12 guest", () => {
     console.log(`service bundle timings (s): ${JSON.stringify(figures, null, 2)}`);
     console.log(`application delivery timings (s): ${JSON.stringify(deliverySeconds, null, 2)}`);
     console.log(`systemd-analyze security exposure: ${JSON.stringify(exposure, null, 2)}`);
+    console.log(`redis failover: ${JSON.stringify(redisFailover)}`);
+    console.log(`guest firewall (stock-analysis): ${JSON.stringify(firewallFigures)}`);
     console.log([
       "NOT verified on this machine (see docs/SERVICES.md):",
       "- uv: no PyPI/GitHub here; only the 'uv is NOT installed' path and python3.11 -m venv + pip (offline wheelhouse) ran",
@@ -144,12 +167,12 @@ describe("in-LXC services on a Debian 12 guest", () => {
   test("each of the five services answers its own /health on 8001-8005 with PostgreSQL, Redis and RabbitMQ checked", async () => {
     for (const [i, a] of APPS.entries()) {
       expect(await sh(g, `systemctl is-active stock-analysis-${a}.service`)).toBe("active");
-      const r = await fetch(`http://${g.ipv4}:${8001 + i}/health`);
-      const body = (await r.json()) as { service: string; version: string; checks: Record<string, { ok: boolean; detail: string }> };
+      const r = await guestGet(8001 + i, "/health");
+      const body = r.body as { service: string; version: string; checks: Record<string, { ok: boolean; detail: string }> };
       expect({ status: r.status, service: body.service, version: body.version }).toEqual({ status: 200, service: a, version: "1" });
       expect(body.checks).toEqual({
         postgres: { ok: true, detail: "SELECT 1 ok" },
-        redis: { ok: true, detail: "PING ok on 3 nodes" },
+        redis: { ok: true, detail: `PING ok on ${REDIS_PORTS.length} nodes` },
         rabbitmq: { ok: true, detail: "Connection.OpenOk on /stock-analysis" },
       });
       expect(await version(8001 + i)).toMatchObject({ service: a, version: "1", release: repo.commits.v1, greeting: "hello from the wheelhouse" });
@@ -220,8 +243,14 @@ describe("in-LXC services on a Debian 12 guest", () => {
     const info = await cli(6379, "CLUSTER INFO");
     expect(info).toContain("cluster_state:ok");
     expect(info).toContain("cluster_slots_assigned:16384");
-    for (const port of [6379, 6380, 6381]) {
-      expect((await cli(port, "CONFIG GET maxmemory")).split("\n")[1]).toBe(String(2048 * 1024 * 1024));
+    expect(info).toContain("cluster_known_nodes:6");
+    expect(info).toContain("cluster_size:3"); // masters serving slots
+    const nodes = await new RedisCluster(g, SERVICE_SECRETS.REDIS_PASSWORD).nodes(6379);
+    const masters = nodes.filter((n) => n.role === "master");
+    expect(masters).toHaveLength(3);
+    for (const m of masters) expect(nodes.filter((n) => n.masterId === m.id)).toHaveLength(1);
+    for (const port of REDIS_PORTS) {
+      expect((await cli(port, "CONFIG GET maxmemory")).split("\n")[1]).toBe(String(REDIS_MAXMEMORY_MB * 1024 * 1024));
       expect((await cli(port, "CONFIG GET maxmemory-policy")).split("\n")[1]).toBe("allkeys-lru");
       expect((await cli(port, "CONFIG GET appendonly")).split("\n")[1]).toBe("yes");
       expect((await cli(port, "CONFIG GET save")).split("\n")[1]).toBe("3600 1 300 100 60 10000");
@@ -229,6 +258,49 @@ describe("in-LXC services on a Debian 12 guest", () => {
     expect(await sh(g, "redis-cli -p 6379 PING 2>&1 || true")).toContain("NOAUTH");
     expect(await sh(g, "systemctl is-enabled redis-server.service || true")).toBe("masked");
   }, 120_000);
+
+  test("Redis: a stopped master's replica takes over, cluster_state returns to ok, no acknowledged key is lost", async () => {
+    const rc = new RedisCluster(g, SERVICE_SECRETS.REDIS_PASSWORD);
+    const keys = Array.from({ length: FAILOVER_KEYS }, (_, i) => `failover:${i}`);
+    const written = await rc.pipe(6379, keys.map((k, i) => `SET ${k} v${i}`));
+    expect(written.filter((l) => l === "OK")).toHaveLength(FAILOVER_KEYS);
+    const before = await rc.nodes(6379);
+    const masters = before.filter((n) => n.role === "master");
+    // Replication is asynchronous: what counts as written is what every replica has acknowledged.
+    await waitFor(() => rc.replicasCaughtUp(masters.map((m) => m.port)), 30_000, "replicas caught up");
+
+    const victim = masters.find((m) => m.port !== 6379)!;
+    const replica = before.find((n) => n.masterId === victim.id)!;
+    const survivor = masters.find((m) => m.port !== victim.port)!.port;
+    const timeoutMs = 5000; // the stack's clusterNodeTimeoutMs (default)
+    const t0 = Date.now();
+    await sh(g, `systemctl stop parity-redis@${victim.port}.service`);
+    try {
+      // Documented bound (docs/SERVICES.md): promoted and ok again within 3 x cluster-node-timeout
+      // (detection takes the timeout, then failure reports and the election; polling is over SSH).
+      await waitFor(async () => (await rc.role(replica.port)) === "master" && (await rc.info(survivor, "cluster_state")) === "ok"
+        && (await rc.info(replica.port, "cluster_state")) === "ok", 3 * timeoutMs, `replica :${replica.port} promoted, cluster_state ok`);
+      redisFailover["failoverSeconds"] = (Date.now() - t0) / 1000;
+      redisFailover["stoppedMaster"] = victim.port;
+      redisFailover["promotedReplica"] = replica.port;
+      // redis-cli -c prints "-> Redirected to slot ..." lines between replies: match values, not positions.
+      const read = new Set(await rc.pipe(survivor, keys.map((k) => `GET ${k}`)));
+      const lost = keys.filter((_, i) => !read.has(`v${i}`)).length;
+      redisFailover["keysWritten"] = FAILOVER_KEYS;
+      redisFailover["keysLost"] = lost;
+      expect(lost).toBe(0);
+    } finally {
+      await sh(g, `systemctl start parity-redis@${victim.port}.service`);
+    }
+    // The old master comes back as a replica of the promoted one; every node sees a healthy cluster.
+    await waitFor(async () => {
+      const now = await rc.nodes(survivor);
+      const back = now.find((n) => n.port === victim.port);
+      return back?.role === "slave" && back.masterId === replica.id && now.every((n) => n.connected || n.port === survivor)
+        && (await Promise.all(REDIS_PORTS.map((p) => rc.info(p, "cluster_state")))).every((st) => st === "ok");
+    }, 60_000, `:${victim.port} rejoined as a replica`);
+    await rc.pipe(6379, keys.map((k) => `DEL ${k}`));
+  }, 300_000);
 
   test("RabbitMQ: rejected message dead-letters, vhost isolation, no guest", async () => {
     const vh = encodeURIComponent("/stock-analysis");
@@ -331,16 +403,16 @@ describe("in-LXC services on a Debian 12 guest", () => {
   }, 300_000);
 
   test("changing Redis maxmemory re-runs only the Redis bundle and applies it live", async () => {
-    const old = bundles(2048);
-    const next = bundles(1024);
+    const old = bundles(REDIS_MAXMEMORY_MB);
+    const next = bundles(REDIS_MAXMEMORY_MB / 2);
     const changed = next.filter((b, i) => bundleHash(b) !== bundleHash(old[i]!)).map((b) => b.name);
     expect(changed).toEqual(["redis"]);
     const before = await unitStates(g, REDIS_UNITS);
     const r = await mustRunBundle(g, next.find((b) => b.name === "redis")!, ALL_TEST_SECRETS);
-    expect(r.changedFiles.sort()).toEqual(["/etc/redis/parity/6379.tunables.conf", "/etc/redis/parity/6380.tunables.conf", "/etc/redis/parity/6381.tunables.conf"]);
-    for (const port of [6379, 6380, 6381]) {
+    expect(r.changedFiles.sort()).toEqual(REDIS_PORTS.map((p) => `/etc/redis/parity/${p}.tunables.conf`));
+    for (const port of REDIS_PORTS) {
       const v = await sh(g, `read -r REDISCLI_AUTH; export REDISCLI_AUTH; redis-cli -p ${port} CONFIG GET maxmemory`, `${SERVICE_SECRETS.REDIS_PASSWORD}\n`);
-      expect(v.split("\n")[1]).toBe(String(1024 * 1024 * 1024));
+      expect(v.split("\n")[1]).toBe(String((REDIS_MAXMEMORY_MB / 2) * 1024 * 1024));
     }
     expect(await unitStates(g, REDIS_UNITS)).toEqual(before); // applied live: no restart
   }, 300_000);
@@ -387,4 +459,51 @@ describe("in-LXC services on a Debian 12 guest", () => {
     expect(await unitStates(g, appUnits)).toEqual(before); // nothing restarted
     expect(await allVersions()).toEqual(APPS.map(() => "1"));
   }, 600_000);
+
+  test("guest firewall from the flows: declared ingress connects from the LAN stand-in, every other listening socket is dropped", async () => {
+    const fw = stockAnalysisModel(REDIS_MAXMEMORY_MB).guestFirewalls[0]!;
+    const admin = LanNamespace.create("parity-lan-a", LAN_ADMIN);
+    const other = LanNamespace.create("parity-lan-o", LAN_OTHER);
+    try {
+      // Every listening TCP socket of the guest, by port; "beyond loopback" when any address of it is.
+      const sockets = new Map<number, boolean>();
+      for (const line of (await sh(g, "ss -ltnH")).split("\n").filter(Boolean)) {
+        const local = line.trim().split(/\s+/)[3]!;
+        const port = Number(local.slice(local.lastIndexOf(":") + 1));
+        const wide = !/^(127\.|\[::1\]|\[::ffff:127\.)/.test(local);
+        sockets.set(port, (sockets.get(port) ?? false) || wide);
+      }
+      const ports = [...sockets.keys()].sort((a, b) => a - b);
+      const reach = (ns: LanNamespace) => ports.filter((p) => ns.connects(g.ipv4, p));
+      const fromHost = (port: number) => spawnSync("timeout", ["2", "bash", "-c", `exec 3<>/dev/tcp/${g.ipv4}/${port}`], { stdio: "ignore" }).status === 0;
+      const before = { lanAdmin: reach(admin), lanOther: reach(other) };
+
+      const first = await mustRunBundle(g, renderGuestFirewall(fw), {});
+      expect(first.stdout).toContain("loading the ingress rules");
+      const second = await mustRunBundle(g, renderGuestFirewall(fw), {});
+      expect({ changed: second.changedFiles, loaded: second.stdout.includes("loading") }).toEqual({ changed: [], loaded: false });
+
+      const after = { lanAdmin: reach(admin), lanOther: reach(other) };
+      Object.assign(firewallFigures, {
+        listeningPorts: ports,
+        reachableFromLanAdmin: { before: before.lanAdmin, after: after.lanAdmin },
+        reachableFromLanOther: { before: before.lanOther, after: after.lanOther },
+        rules: fw.rules.map((r) => `${r.port} from ${r.sources.join(",")}`),
+      });
+      const admitted = (src: string) => new Set(fw.rules.filter((r) => r.sources.includes(src)).map((r) => r.port));
+      const expectedAdmin = ports.filter((p) => sockets.get(p) && admitted(`${LAN_ADMIN}/32`).has(p));
+      // Declared ingress connects, and nothing else does: sockets were listed by ss, probed one by one.
+      expect(after.lanAdmin).toEqual(expectedAdmin);
+      expect(expectedAdmin).toEqual(expect.arrayContaining([22, 8010, 15672]));
+      expect(after.lanOther).toEqual([]);
+      // PostgreSQL's declared client (this host) connects; the admin workstation is not a client.
+      expect(fromHost(5432)).toBe(true);
+      expect(after.lanAdmin).not.toContain(5432);
+      // Listeners bound to loopback are not even reachable before the firewall: RabbitMQ's AMQP, the four internal APIs, Redis.
+      for (const p of [5672, 6379, 6384]) expect({ port: p, wide: sockets.get(p) }).toEqual({ port: p, wide: false });
+    } finally {
+      admin.remove();
+      other.remove();
+    }
+  }, 300_000);
 });

@@ -216,7 +216,7 @@ describe("bad input: every problem named with key path, what is wrong and what i
     const base = "parity:hostServices.stock-analysis";
     expectProblem(sa, `${base}.redis.passwordSecret`, /unknown secret 'redisPasword' \(did you mean 'redisPassword'\?\)/);
     expectProblem(sa, `${base}.postgres.databases[0].owner`, /names unknown role 'nobody'/);
-    expectProblem(sa, `${base}.redis.maxmemoryMb`, /reserve 11048 MiB, the guest has 8192 MiB/);
+    expectProblem(sa, `${base}.redis.maxmemoryMb`, /reserve 20048 MiB, the guest has 8192 MiB/);
     expectProblem(sa, `${base}.backup.directory`, /\/var\/backups\/pg is not on the shared storage mounted at \/mnt\/shared/);
     expectProblem(sa, `${base}.native.services[0].uses[2]`, /uses rabbitmq, which this guest does not run/);
   });
@@ -236,5 +236,58 @@ describe("bad input: every problem named with key path, what is wrong and what i
     expect(message.split("\n")[0]).toBe("Stack config of 'homelab' is invalid: 3 problems");
     expect(message).toContain("  - parity:hosts[0].cores: 6 cores exceed node 'pve-a' (4 cores). Allowed: at most 4.");
     expect(message).not.toMatch(/\s+at \S+ \(/);
+  });
+});
+
+describe("the stock template is pinned by bytes and fetched over TLS", () => {
+  it("rejects plain http, a missing checksum and a digest that does not fit its algorithm", () => {
+    raw["proxmox"]["template"]["url"] = "http://download.proxmox.com/images/system/debian-12-standard_12.7-1_amd64.tar.zst";
+    expectProblem(raw, "parity:proxmox.template.url", /got string "http:/, /https:\/\/ URL/);
+    raw = rawStackConfig("homelab");
+    delete raw["proxmox"]["template"]["checksum"];
+    expectProblem(raw, "parity:proxmox.template.checksum", /missing required key/);
+    raw = rawStackConfig("homelab");
+    raw["proxmox"]["template"]["checksum"] = "a".repeat(64);
+    expectProblem(raw, "parity:proxmox.template.checksum", /got string/, /sha512 digest of 128 hex digits .*this one has 64/);
+  });
+});
+
+describe("RabbitMQ's package source", () => {
+  it("defaults to Debian's and accepts Team RabbitMQ's with apt version pins", () => {
+    const sa = rawStackConfig("stock-analysis");
+    const rabbit = () => validateStackConfig(sa, "stock-analysis").hostServices["stock-analysis"]!.rabbitmq!.source;
+    expect(rabbit()).toEqual({ kind: "debian" });
+    (sa as Raw)["hostServices"]["stock-analysis"]["rabbitmq"]["source"] = { kind: "rabbitmq", version: "3.13.*" };
+    expect(rabbit()).toEqual({ kind: "rabbitmq", version: "3.13.*" });
+    (sa as Raw)["hostServices"]["stock-analysis"]["rabbitmq"]["source"] = { kind: "rabbitmq", version: "newest" };
+    expect(problemsOf(sa).map((p) => p.path)).toContain("parity:hostServices.stock-analysis.rabbitmq.source.version");
+  });
+});
+
+describe("Redis cluster replicas", () => {
+  const sa = () => rawStackConfig("stock-analysis") as Raw;
+  it("the stock-analysis stack runs three masters with one replica each", () => {
+    const redis = validateStackConfig(sa(), "stock-analysis").hostServices["stock-analysis"]!.redis!;
+    expect([redis.ports.length, redis.clusterReplicas, redis.clusterNodeTimeoutMs]).toEqual([6, 1, 5000]);
+  });
+  it("counts replicas as nodes: masters x (1 + replicas), at least 3 masters, and each reserves maxmemory", () => {
+    let raw = sa();
+    raw["hostServices"]["stock-analysis"]["redis"]["ports"] = [6379, 6380, 6381, 6382];
+    expectProblem(raw, "parity:hostServices.stock-analysis.redis.ports", /4 node\(s\) cannot form a cluster with 1 replica/, /multiple of 2 .* at least 6/);
+    raw = sa();
+    raw["hostServices"]["stock-analysis"]["redis"]["clusterReplicas"] = 2;
+    expectProblem(raw, "parity:hostServices.stock-analysis.redis.ports", /6 node\(s\) cannot form a cluster with 2 replica/, /at least 9/);
+    raw = sa();
+    raw["hostServices"]["stock-analysis"]["redis"]["maxmemoryMb"] = 1025;
+    expectProblem(raw, "parity:hostServices.stock-analysis.redis.maxmemoryMb", /6 node\(s\), replicas included\) and PostgreSQL shared_buffers reserve 8198 MiB/);
+    raw["hostServices"]["stock-analysis"]["redis"]["maxmemoryMb"] = 1024;
+    expect(problemsOf(raw)).toEqual([]);
+  });
+  it("refuses replicas for a standalone Redis and negative counts", () => {
+    const raw = sa();
+    Object.assign(raw["hostServices"]["stock-analysis"]["redis"], { mode: "standalone", ports: [6379], clusterReplicas: 1 });
+    expectProblem(raw, "parity:hostServices.stock-analysis.redis.clusterReplicas", /standalone/, /0, or mode: cluster/);
+    raw["hostServices"]["stock-analysis"]["redis"]["clusterReplicas"] = -1;
+    expectProblem(raw, "parity:hostServices.stock-analysis.redis.clusterReplicas", /./);
   });
 });

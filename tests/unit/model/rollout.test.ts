@@ -41,7 +41,7 @@ describe("proxies from the model", () => {
   it("puts one proxy on LifeBuddy's engine, in the app's edge network only, routing 8000 to the app", () => {
     const model = buildModel(validateStackConfig(rawStackConfig("lifebuddy"), "lifebuddy"), "lifebuddy");
     expect(model.proxies).toEqual([
-      { host: "local", name: "parity-proxy", routes: [{ service: "app", hostPort: 8000, containerPort: 8000, healthPath: "/health" }], networks: ["parity-lifebuddy--app--edge"] },
+      { host: "local", name: "parity-proxy", routes: [{ service: "app", hostPort: 8000, containerPort: 8000, healthPath: "/health" }], networks: ["parity-lifebuddy--app--edge"], logs: { maxSizeMb: 10, maxFiles: 3 } },
     ]);
     expect(model.networks.filter((n) => n.members.includes("parity-proxy")).map((n) => [n.name, n.members])).toEqual([["parity-lifebuddy--app--edge", ["app", "parity-proxy"]]]);
     // Env values do not move: the app's own URL is still its name and port.
@@ -51,7 +51,7 @@ describe("proxies from the model", () => {
 
   it("joins a flow-less host's shared network and adds itself once", () => {
     const nets = [{ name: "parity-x", host: "local", internal: false, members: ["a", "b"] }];
-    const proxies = deriveProxies([{ name: "a", host: "local", ports: [{ container: 80, host: 8080 }], rollout: rolloutOf({ ...base, rollout: { healthPath: "/" } }) }], nets);
+    const proxies = deriveProxies([{ name: "a", host: "local", ports: [{ container: 80, host: 8080 }], rollout: rolloutOf({ ...base, rollout: { healthPath: "/" } }) }], nets, { maxSizeMb: 10, maxFiles: 3 });
     expect(proxies[0]!.networks).toEqual(["parity-x"]);
     expect(withProxyMembers(withProxyMembers(nets, proxies), proxies)[0]!.members).toEqual(["a", "b", "parity-proxy"]);
   });

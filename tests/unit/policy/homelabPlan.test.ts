@@ -24,10 +24,10 @@ function mutate(name: string, change: (r: TestResource) => TestResource): TestRe
 }
 
 describe("the policy pack on the real homelab plan", () => {
-  it("is eleven policies with unique names", () => {
+  it("is twelve policies with unique names", () => {
     expect(policies.map((p) => p.name)).toEqual([
       "lxc-unprivileged", "lxc-features-only-for-docker", "images-pinned", "no-plain-secrets", "stateful-resources-protected",
-      "docker-service-runtime", "container-networks-from-flows", "internal-networks-pairwise", "azure-secrets-from-key-vault",
+      "docker-service-runtime", "docker-container-hardening", "container-networks-from-flows", "internal-networks-pairwise", "azure-secrets-from-key-vault",
       "azure-ingress-restricted", "azure-environment-internal",
     ]);
   });

@@ -5,7 +5,7 @@ import { rolloutSteps } from "../../../tools/planDiffCore";
 
 describe("rollout renderers", () => {
   it("routes each published port to the service alias, health-checked, retrying only requests no upstream answered", () => {
-    const cfg = renderHaproxyConfig({ host: "core", name: "parity-proxy", networks: ["n"], routes: [{ service: "backend", hostPort: 8000, containerPort: 8000, healthPath: "/health" }] });
+    const cfg = renderHaproxyConfig({ host: "core", name: "parity-proxy", networks: ["n"], routes: [{ service: "backend", hostPort: 8000, containerPort: 8000, healthPath: "/health" }], logs: { maxSizeMb: 10, maxFiles: 3 } });
     expect(cfg).toContain("frontend backend-8000\n  bind :8000\n  default_backend backend-8000");
     expect(cfg).toContain("  option httpchk GET /health\n  http-check expect status 200-399\n  server-template backend 4 backend:8000 check");
     expect(cfg).toContain("retry-on conn-failure empty-response");

@@ -33,7 +33,7 @@ describe("homelab under mocks: LXC guests", () => {
         dns: { domain: "ktrdr.home.mynerd.place", servers: ["192.168.1.1"] },
         userAccount: { keys: [expect.stringMatching(/^ssh-ed25519 /)] },
       },
-      networkInterfaces: [{ name: "eth0", bridge: "vmbr0", firewall: false }],
+      networkInterfaces: [{ name: "eth0", bridge: "vmbr0", firewall: true }],
       mountPoints: [{ volume: "/srv/ktrdr-shared", path: "/mnt/ktrdr-shared", backup: false, replicate: false, shared: true }],
       startOnBoot: true,
       started: true,
@@ -66,13 +66,30 @@ describe("homelab under mocks: LXC guests", () => {
     expect(withDns.resources.filter((r) => r.name.startsWith("dns-docker"))).toEqual([]);
   });
 
-  it("downloads the pinned template once per node", () => {
+  // Proxmox's appliance index (aplinfo) entry for debian-12-standard 12.7-1.
+  const DEBIAN_12_7_SHA512 = "39f6d06e082d6a418438483da4f76092ebd0370a91bad30b82ab6d0f442234d63fe27a15569895e34d6d1e5ca50319f62637f7fb96b98dbde4f6103cf05bff6d";
+  it("downloads the pinned template once per node, over https, checked against its sha512", () => {
     expect(homelab.byType("proxmoxve:download/fileLegacy:FileLegacy").map((r) => r.inputs)).toEqual(
       ["pve-a", "pve-b", "pve-c"].map((nodeName) => ({
         contentType: "vztmpl", datastoreId: "local", nodeName, overwrite: false, overwriteUnmanaged: false,
-        url: "http://download.proxmox.com/images/system/debian-12-standard_12.7-1_amd64.tar.zst", fileName: "debian-12-standard_12.7-1_amd64.tar.zst",
+        url: "https://download.proxmox.com/images/system/debian-12-standard_12.7-1_amd64.tar.zst", fileName: "debian-12-standard_12.7-1_amd64.tar.zst",
+        checksum: DEBIAN_12_7_SHA512, checksumAlgorithm: "sha512",
       })),
     );
+  });
+});
+
+describe("homelab under mocks: guest firewalls from flows", () => {
+  it("gives every guest Proxmox firewall options (DROP in) and one ACCEPT rule per port and source", () => {
+    const opts = homelab.one("proxmoxve:firewall/optionsLegacy:OptionsLegacy", "core-firewall-options").inputs;
+    expect(opts).toEqual({ nodeName: "pve-a", containerId: 210, enabled: true, inputPolicy: "DROP", outputPolicy: "ACCEPT", dhcp: false, ndp: true, macfilter: true, ipfilter: false, radv: false });
+    const rules = homelab.one("proxmoxve:firewall/rulesLegacy:RulesLegacy", "core-firewall-rules").inputs as { rules: Record<string, unknown>[] };
+    expect(rules.rules[0]).toEqual({ type: "in", action: "ACCEPT", proto: "tcp", dport: "22", source: "192.168.1.0/24", comment: "parity: ssh: provisioning and operators", enabled: true });
+    expect(rules.rules.filter((r) => r["dport"] === "8000").map((r) => r["source"])).toEqual(["192.168.1.0/24", "192.168.1.51/32"]);
+    expect(homelab.byType("proxmoxve:firewall/optionsLegacy:OptionsLegacy")).toHaveLength(3);
+  });
+  it("runs the same rules in each guest as an nftables step after bootstrap", () => {
+    expect(homelab.resources.filter((r) => r.name.endsWith("-guest-firewall-run")).map((r) => r.name).sort()).toEqual(["core-guest-firewall-run", "workers-b-guest-firewall-run", "workers-c-guest-firewall-run"]);
   });
 });
 

@@ -20,7 +20,7 @@ describe("stock-analysis under mocks: one guest, services from Debian packages",
       nodeName: "pve", vmId: 220, unprivileged: true, cpu: { cores: 4, architecture: "amd64" }, memory: { dedicated: 8192, swap: 512 },
       disk: { datastoreId: "local-lvm", size: 50 }, protection: true,
       initialization: { hostname: "stock-analysis", ipConfigs: [{ ipv4: { address: "dhcp" } }] },
-      networkInterfaces: [{ name: "eth0", bridge: "vmbr0", firewall: false, macAddress: "BC:24:11:5A:00:01" }],
+      networkInterfaces: [{ name: "eth0", bridge: "vmbr0", firewall: true, macAddress: "BC:24:11:5A:00:01" }],
       mountPoints: [{ volume: "/srv/stock-analysis-shared", path: "/mnt/shared", backup: false, replicate: false, shared: true }],
     });
     // Sandboxed units need nesting under Proxmox's AppArmor; keyctl stays off (no Docker).
@@ -60,7 +60,7 @@ describe("stock-analysis under mocks: one guest, services from Debian packages",
 
   it("re-runs only the Redis step when Redis maxmemory changes", async () => {
     const changed = await planStack("stock-analysis", (v) => {
-      ((v["parity:hostServices"] as Record<string, { redis: { maxmemoryMb: number } }>)["stock-analysis"]!).redis.maxmemoryMb = 1024;
+      ((v["parity:hostServices"] as Record<string, { redis: { maxmemoryMb: number } }>)["stock-analysis"]!).redis.maxmemoryMb = 256;
     });
     const before = triggers(sa);
     const after = triggers(changed);
@@ -71,7 +71,7 @@ describe("stock-analysis under mocks: one guest, services from Debian packages",
   it("shows the native services' env contract with secrets masked", () => {
     expect(sa.plan.env["stock-analysis/event-bus"]).toEqual({
       DATABASE_URL: "[secret]", ENVIRONMENT: "production", LOG_LEVEL: "INFO", RABBITMQ_URL: "[secret]",
-      REDIS_CLUSTER_NODES: "127.0.0.1:6379,127.0.0.1:6380,127.0.0.1:6381", REDIS_PASSWORD: "[secret]",
+      REDIS_CLUSTER_NODES: "127.0.0.1:6379,127.0.0.1:6380,127.0.0.1:6381,127.0.0.1:6382,127.0.0.1:6383,127.0.0.1:6384", REDIS_PASSWORD: "[secret]",
     });
     expect(JSON.stringify(sa.plan)).not.toContain("mock-secrets-");
   });

@@ -124,10 +124,22 @@ describe("plan diff of the real homelab plan", () => {
       "command:remote:Command backtest-worker-2-health-wait",
     ]);
     expect(diff.removed).toEqual([]);
-    // Its configuration changed (one more job): new uploaded file and hash label (the provider
-    // replaces the container), so its health gate waits for the new one.
-    expect(diff.changed.map((r) => `${r.resource.type} ${r.resource.name}`)).toEqual(["docker:index/container:Container prometheus-container", "command:remote:Command prometheus-health-wait"]);
-    expect(diff.changed[0]!.changes.map((c) => c.path.replace(/\[\d+\]/g, "[]")).sort()).toEqual(["labels[].value", "uploads[].content"]);
+    // The new replica publishes 5004 on workers-c and has flows to backend and jaeger on core:
+    // both guests' firewalls (in Proxmox and in the guest) change. Prometheus's configuration
+    // changed too (one more job): new uploaded file and hash label (the provider replaces the
+    // container), so its health gate waits for the new one. Nothing else changes.
+    expect(diff.changed.map((c) => `${c.resource.type} ${c.resource.name}`).sort()).toEqual([
+      "command:remote:Command core-guest-firewall-run",
+      "command:remote:Command prometheus-health-wait",
+      "command:remote:Command workers-c-guest-firewall-run",
+      "command:remote:CopyToRemote core-guest-firewall-copy",
+      "command:remote:CopyToRemote workers-c-guest-firewall-copy",
+      "docker:index/container:Container prometheus-container",
+      "proxmoxve:firewall/rulesLegacy:RulesLegacy core-firewall-rules",
+      "proxmoxve:firewall/rulesLegacy:RulesLegacy workers-c-firewall-rules",
+    ]);
+    const prometheus = diff.changed.find((c) => c.resource.name === "prometheus-container")!;
+    expect(prometheus.changes.map((c) => c.path.replace(/\[\d+\]/g, "[]")).sort()).toEqual(["labels[].value", "uploads[].content"]);
     // Slots roll one at a time: slot 2 waits for slot 1's health gate, on another guest too.
     expect(head.one("parity:docker:DockerService", "backtest-worker-2").dependencies).toContain(head.one("command:remote:Command", "backtest-worker-1-health-wait").urn);
     expect(snapshotOf(head.plan, head.resources).resources.find((r) => r.name === "backtest-worker-2-container")!.waitsFor).toEqual(["backtest-worker-1-health-wait"]);
@@ -136,7 +148,7 @@ describe("plan diff of the real homelab plan", () => {
       { service: "backtest-worker-2", variable: "WORKER_PUBLIC_BASE_URL", after: "http://workers-c.ktrdr.home.mynerd.place:5004" },
     ]);
     expect(new Set(diff.env.map((e) => e.service))).toEqual(new Set(["backtest-worker-2"]));
-    expect(renderMarkdown(diff, "homelab", "homelab + 1 worker")).toContain("**Resources:** 6 added, 0 removed, 2 changed, ");
+    expect(renderMarkdown(diff, "homelab", "homelab + 1 worker")).toContain("**Resources:** 6 added, 0 removed, 8 changed, ");
   });
 });
 

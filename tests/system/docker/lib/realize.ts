@@ -25,6 +25,11 @@ export interface ContainerInputs {
   networksAdvanced?: { name: string; aliases: string[] }[];
   networkMode?: string;
   command?: string[];
+  capabilities?: { adds?: string[]; drops?: string[] };
+  securityOpts?: string[];
+  logDriver?: string;
+  logOpts?: Record<string, string>;
+  init?: boolean;
 }
 
 /** Removes what an earlier run of this stack left: containers by label, then networks and volumes. */
@@ -43,6 +48,12 @@ export function containerArgs(c: ContainerInputs, listenPorts: readonly number[]
   for (const e of c.envs ?? []) args.push("--env", e);
   if (c.user) args.push("--user", c.user);
   if (c.readOnly) args.push("--read-only");
+  for (const cap of c.capabilities?.drops ?? []) args.push("--cap-drop", cap);
+  for (const cap of c.capabilities?.adds ?? []) args.push("--cap-add", cap);
+  for (const o of c.securityOpts ?? []) args.push("--security-opt", o);
+  if (c.logDriver) args.push("--log-driver", c.logDriver);
+  for (const [k, v] of Object.entries(c.logOpts ?? {})) args.push("--log-opt", `${k}=${v}`);
+  if (c.init) args.push("--init");
   for (const [path, opts] of Object.entries(c.tmpfs ?? {})) args.push("--tmpfs", `${path}:${opts}`);
   if (c.memory) args.push("--memory", `${c.memory}m`);
   if (c.cpus) args.push("--cpus", c.cpus);

@@ -1,0 +1,46 @@
+/**
+ * A network namespace on the test-bed bridge that stands in for a machine on the LAN (an
+ * operator's workstation, a monitor, another host): a veth pair with one end on the bridge and
+ * the other, addressed, in the namespace. Probes run from inside it with bash's /dev/tcp.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { BRIDGE, PREFIX_LEN } from "./testbed-host";
+
+export class LanNamespace {
+  private constructor(readonly name: string, readonly address: string) {}
+
+  /** The veth pair is named after the address (unique on the bridge): `lan<last octet>` and `…b` on the bridge. */
+  private static veth(address: string): string {
+    return `lan${address.split(".")[3]}`;
+  }
+
+  /** `address` must be on the bridge's subnet and outside the guests' (.200–.249) and DHCP (.100–.199) ranges. */
+  static create(name: string, address: string): LanNamespace {
+    LanNamespace.remove(name, address);
+    const veth = LanNamespace.veth(address);
+    const sh = (script: string) => execFileSync("bash", ["-euo", "pipefail", "-c", script], { stdio: ["ignore", "pipe", "pipe"] });
+    sh(`ip netns add ${name}
+ip link add ${veth} type veth peer name ${veth}b
+ip link set ${veth}b master ${BRIDGE} up
+ip link set ${veth} netns ${name}
+ip -n ${name} addr add ${address}/${PREFIX_LEN} dev ${veth}
+ip -n ${name} link set lo up
+ip -n ${name} link set ${veth} up`);
+    return new LanNamespace(name, address);
+  }
+
+  /** Removes the namespace and its veth pair (deleting the namespace deletes both ends). Idempotent. */
+  static remove(name: string, address: string): void {
+    spawnSync("ip", ["netns", "del", name], { stdio: "ignore" });
+    spawnSync("ip", ["link", "del", `${LanNamespace.veth(address)}b`], { stdio: "ignore" });
+  }
+
+  /** Whether a TCP connection to host:port opens within `seconds` (a refusal and a drop both count as no). */
+  connects(host: string, port: number, seconds = 2): boolean {
+    return spawnSync("ip", ["netns", "exec", this.name, "timeout", String(seconds), "bash", "-c", `exec 3<>/dev/tcp/${host}/${port}`], { stdio: "ignore" }).status === 0;
+  }
+
+  remove(): void {
+    LanNamespace.remove(this.name, this.address);
+  }
+}
