@@ -69,7 +69,7 @@ function main(): void {
       const planFile = join(scratch, `${p.args[1]}.plan.json`);
       const packages = measure(p, scale ? planFile : undefined).packages ?? [];
       if (scale) {
-        const replay: Case = { label: `  SDK floor: its resources registered bare`, args: [join(ROOT, "dist/bench/sdkReplay.js"), planFile, ...packages], cwd: ROOT, samples: [] };
+        const replay: Case = { label: "  SDK floor: same resources, no Parity code", args: [join(ROOT, "dist/bench/sdkReplay.js"), planFile, ...packages], cwd: ROOT, samples: [] };
         replayOf.set(p, replay);
       }
       const key = packages.join(" ");
