@@ -28,6 +28,7 @@ const ENTRIES = {
   bench: "tools/bench.ts",
   "bench/loadSdk": "tools/bench/loadSdk.ts",
   "bench/cliStart": "tools/bench/cliStart.ts",
+  "bench/sdkReplay": "tools/bench/sdkReplay.ts",
 };
 /** Files that change the output without being imported by it. */
 const BUILD_INPUTS = ["tsconfig.json", "tools/build.js"];

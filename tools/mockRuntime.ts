@@ -60,6 +60,56 @@ function walk(v: unknown, mask: boolean): { value: unknown; secret: boolean } {
   return { value: v, secret: false };
 }
 
+/**
+ * `walk` for both forms at once, the masked and the unwrapped (one pass over each resource's
+ * inputs instead of one per form and one more per top-level key).
+ */
+function walkBoth(v: unknown): { masked: unknown; raw: unknown; secret: boolean } {
+  if (isSecretValue(v)) return { masked: SECRET, raw: walkBoth(v.value).raw, secret: true };
+  if (v === unknownValue) return { masked: "[unknown]", raw: "[unknown]", secret: false };
+  const sig = v && typeof v === "object" ? (v as Record<string, unknown>)[specialSigKey] : undefined;
+  if (sig === specialAssetSig || sig === specialArchiveSig) {
+    const rest = () => Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([k]) => k !== specialSigKey && !k.startsWith("__")));
+    return { masked: { asset: rest() }, raw: { asset: rest() }, secret: false };
+  }
+  if (sig === specialResourceSig) {
+    const urn = (v as Record<string, unknown>)["urn"];
+    return { masked: urn, raw: urn, secret: false };
+  }
+  if (Array.isArray(v)) {
+    const masked: unknown[] = [];
+    const raw: unknown[] = [];
+    let secret = false;
+    for (const x of v) {
+      const r = walkBoth(x);
+      masked.push(r.masked);
+      raw.push(r.raw);
+      secret ||= r.secret;
+    }
+    return { masked, raw, secret };
+  }
+  if (v && typeof v === "object") {
+    const { masked, raw, secretKeys } = walkFields(v as Record<string, unknown>);
+    return { masked, raw, secret: secretKeys.length > 0 };
+  }
+  return { masked: v, raw: v, secret: false };
+}
+
+/** An object's fields through walkBoth, and the keys whose values held a secret anywhere inside. */
+function walkFields(v: Record<string, unknown>): { masked: Record<string, unknown>; raw: Record<string, unknown>; secretKeys: string[] } {
+  // Entries, not assignments: a key like "__proto__" stays an own field, as in walk.
+  const masked: [string, unknown][] = [];
+  const raw: [string, unknown][] = [];
+  const secretKeys: string[] = [];
+  for (const [k, x] of Object.entries(v)) {
+    const r = walkBoth(x);
+    masked.push([k, r.masked]);
+    raw.push([k, r.raw]);
+    if (r.secret) secretKeys.push(k);
+  }
+  return { masked: Object.fromEntries(masked), raw: Object.fromEntries(raw), secretKeys };
+}
+
 type Callback = (err: Error | null, res?: unknown) => void;
 
 class RecordingMonitor extends MockMonitor {
@@ -82,7 +132,7 @@ class RecordingMonitor extends MockMonitor {
     }
     this.byUrn.set(urn, { type, name });
     const raw = (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
-    const masked = walk(raw, true).value as Record<string, unknown>;
+    const fields = walkFields(raw);
     const parent = parentUrn ? this.byUrn.get(parentUrn) : undefined;
     this.recorded.push({
       type,
@@ -90,9 +140,9 @@ class RecordingMonitor extends MockMonitor {
       urn,
       ...(parent ? { parent: parent.name, parentType: parent.type, parentUrn } : {}),
       custom: req.getCustom(),
-      inputs: masked,
-      rawInputs: walk(raw, false).value as Record<string, unknown>,
-      secretInputs: Object.keys(raw).filter((k) => walk(raw[k], true).secret),
+      inputs: fields.masked,
+      rawInputs: fields.raw,
+      secretInputs: fields.secretKeys,
       protect: req.getProtect() === true,
       deleteBeforeReplace: req.getDeletebeforereplace(),
       retainOnDelete: req.getRetainondelete() === true,
