@@ -146,7 +146,9 @@ function buildContainer(cfg: StackConfig, c: ServiceConfig | WorkerPoolConfig, f
     image: { key: c.image, ref, ...(registry ? { registry } : {}) },
     ...(command ? { command: command.map(plain) } : {}),
     env, ports: f.ports, volumes: f.volumes, stateful: f.stateful, limits: c.limits,
-    rollout: rolloutOf({ kind: f.kind, stateful: f.stateful, volumes: f.volumes, ports: f.ports, ...(c.healthcheck ? { healthcheck: c.healthcheck } : {}), rollout: c.rollout }),
+    // The dev profile edits code in place (a bind-mounted source that reloads): its containers
+    // publish their own ports and are replaced delete-first, with no proxy in the loop.
+    rollout: rolloutOf({ kind: f.kind, stateful: f.stateful, volumes: f.volumes, ports: f.ports, ...(c.healthcheck ? { healthcheck: c.healthcheck } : {}), rollout: cfg.profile === "dev" ? { ...c.rollout, recreate: true } : c.rollout }),
     files: "files" in c ? c.files : [],
     ...(c.healthcheck ? { healthcheck: { ...c.healthcheck, test: c.healthcheck.test.map(plain) } } : {}),
     restart: c.restart, ...(c.user ? { user: c.user } : {}), ...(c.allowRoot ? { allowRoot: c.allowRoot } : {}),

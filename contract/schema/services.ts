@@ -107,7 +107,7 @@ const containerFields = {
   rollout: z.strictObject({
     /**
      * Replace delete-first even when the container could be rolled out without downtime
-     * (a process that must never run twice at once). Default false.
+     * (a process that must never run twice at once). Default false; always true in the dev profile.
      */
     recreate: z.boolean().default(false),
     /**

@@ -153,12 +153,13 @@ describe("LifeBuddy isolation on a real Docker engine", () => {
 });
 
 describe("LifeBuddy containers hardened on a real Docker engine", () => {
-  const inspect = (c: string) => JSON.parse(docker(["inspect", c]))[0] as {
+  // By service: proxied and overlap services run under version-named containers (model/rollout.ts).
+  const inspect = (service: string) => JSON.parse(docker(["inspect", cname(service)]))[0] as {
     HostConfig: { CapDrop: string[] | null; CapAdd: string[] | null; SecurityOpt: string[] | null; LogConfig: { Type: string; Config: Record<string, string> };
       Init: boolean | null; ReadonlyRootfs: boolean; Tmpfs: Record<string, string> | null };
     Config: { Labels: Record<string, string> };
   };
-  const chownAsRoot = (c: string) => spawnSync(DOCKER, ["exec", "--user", "0", c, "python3", "-c",
+  const chownAsRoot = (service: string) => spawnSync(DOCKER, ["exec", "--user", "0", cname(service), "python3", "-c",
     "import os; p='/tmp/parity-cap-probe'; open(p, 'w').close(); os.chown(p, 65534, 65534)"], { encoding: "utf8" });
 
   it("docker inspect shows every setting the model asked for", () => {
@@ -185,8 +186,8 @@ describe("LifeBuddy containers hardened on a real Docker engine", () => {
   });
 
   it("keeps read-only roots read-only, with /tmp writable", () => {
-    const app = spawnSync(DOCKER, ["exec", "app", "python3", "-c", "open('/etc/parity-ro-probe', 'w')"], { encoding: "utf8" });
+    const app = spawnSync(DOCKER, ["exec", cname("app"), "python3", "-c", "open('/etc/parity-ro-probe', 'w')"], { encoding: "utf8" });
     expect(app.stderr).toContain("Read-only file system");
-    expect(dockerStatus(["exec", "app", "python3", "-c", "open('/tmp/parity-ro-probe', 'w')"])).toBe(0);
+    expect(dockerStatus(["exec", cname("app"), "python3", "-c", "open('/tmp/parity-ro-probe', 'w')"])).toBe(0);
   });
 });
