@@ -134,7 +134,7 @@ interface InstanceFields {
 function buildContainer(cfg: StackConfig, c: ServiceConfig | WorkerPoolConfig, f: InstanceFields): Omit<ContainerModel, "networks"> {
   const ref = cfg.images[c.image]!;
   const registry = parseImageRef(ref).registry;
-  // The dev profile overrides what the seed's dev compose file changes: command, source mount, a few env values.
+  // The dev profile overrides what a dev compose file would change: command, source mount, a few env values.
   const dev = cfg.profile === "dev" ? c.dev : undefined;
   const envTemplates = { ...c.env, ...(dev?.env ?? {}) };
   // The templates as written; on Azure some values come from the platform (model/azure.ts).

@@ -48,7 +48,7 @@ export const networkAlias = z.string().regex(/^[a-z]([a-z0-9_-]{0,61}[a-z0-9])?$
   message: "must be a network alias: a-z, 0-9, '-' and '_', starting with a letter, at most 63 characters",
 });
 
-/** Overrides applied when `parity:profile` is `dev` (seed 002: bind-mounted source, reload). */
+/** Overrides applied when `parity:profile` is `dev` (bind-mounted source, reload). */
 export const devOverrides = z.strictObject({
   command: z.array(z.string()).optional(),
   /**
