@@ -92,7 +92,8 @@ if "--spider" not in sys.argv and any(a in ("-O-", "-qO-") for a in sys.argv):
 
 /**
  * The official image's contract, minimally: initialise an empty data directory with
- * POSTGRES_USER / POSTGRES_PASSWORD / POSTGRES_DB, then run postgres as the postgres user.
+ * POSTGRES_USER / POSTGRES_PASSWORD / POSTGRES_DB, then run postgres as the postgres user
+ * through gosu, with the same root-only steps (and so the same capabilities) as the real one.
  */
 const POSTGRES_ENTRYPOINT = `#!/bin/bash
 set -euo pipefail
@@ -100,16 +101,20 @@ export PGDATA=/var/lib/postgresql/data
 bin=/usr/lib/postgresql/15/bin
 install -d -o postgres -g postgres -m 0700 "$PGDATA"
 chown postgres:postgres "$PGDATA"
+# As the official entrypoint does: the socket directory may be a fresh (root-owned) tmpfs.
+mkdir -p /var/run/postgresql
+chmod 03775 /var/run/postgresql
+chown postgres /var/run/postgresql
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
   pw="$(mktemp)"; printf '%s' "$POSTGRES_PASSWORD" > "$pw"; chown postgres "$pw"
-  runuser -u postgres -- "$bin/initdb" -D "$PGDATA" -U "$POSTGRES_USER" --pwfile="$pw" --auth-host=scram-sha-256 --auth-local=trust >/dev/null
+  gosu postgres "$bin/initdb" -D "$PGDATA" -U "$POSTGRES_USER" --pwfile="$pw" --auth-host=scram-sha-256 --auth-local=trust >/dev/null
   rm -f "$pw"
   echo "host all all all scram-sha-256" >> "$PGDATA/pg_hba.conf"
-  runuser -u postgres -- "$bin/pg_ctl" -D "$PGDATA" -w -o "-c listen_addresses=''" start >/dev/null
-  runuser -u postgres -- psql -v ON_ERROR_STOP=1 -U "$POSTGRES_USER" -d postgres -c "CREATE DATABASE \\"$POSTGRES_DB\\"" >/dev/null
-  runuser -u postgres -- "$bin/pg_ctl" -D "$PGDATA" -w stop >/dev/null
+  gosu postgres "$bin/pg_ctl" -D "$PGDATA" -w -o "-c listen_addresses=''" start >/dev/null
+  gosu postgres psql -v ON_ERROR_STOP=1 -U "$POSTGRES_USER" -d postgres -c "CREATE DATABASE \\"$POSTGRES_DB\\"" >/dev/null
+  gosu postgres "$bin/pg_ctl" -D "$PGDATA" -w stop >/dev/null
 fi
-exec runuser -u postgres -- "$bin/postgres" -D "$PGDATA" -c listen_addresses='*'
+exec gosu postgres "$bin/postgres" -D "$PGDATA" -c listen_addresses='*'
 `;
 
 const SHIMS = `COPY standin.py /usr/local/lib/parity-standin/standin.py
@@ -132,7 +137,7 @@ CMD ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prome
   jaeger: `${SHIMS}\nCMD ["python3", "/usr/local/lib/parity-standin/standin.py", "jaeger", "4317", "16686", "14269"]`,
   // Debian's PostgreSQL through the guest's NAT; no default cluster (the entrypoint makes one).
   postgres: `RUN mkdir -p /etc/postgresql-common && echo 'create_main_cluster = false' > /etc/postgresql-common/createcluster.conf \\
- && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql-15 >/dev/null \\
+ && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql-15 gosu >/dev/null \\
  && rm -rf /var/lib/apt/lists/*
 COPY postgres-standin /usr/local/bin/postgres-standin
 RUN chmod 0755 /usr/local/bin/postgres-standin
