@@ -12,6 +12,18 @@ import { resolveTemplate } from "./env";
 /** The cluster Debian's package creates (port 5432); Parity runs only that one. */
 const PG_CLUSTER = "main";
 
+/** systemd of a Debian 12 guest (the only guest OS Parity provisions): no progressive restart backoff. */
+const GUEST_SYSTEMD_VERSION = 252;
+
+/**
+ * Redis defaults the schema leaves open: loopback only (a leading `-` lets Redis start without
+ * IPv6), announce loopback (enough for clients in the same guest), and Redis 7's own RDB save
+ * points (seed 000 keeps RDB next to AOF).
+ */
+const REDIS_BIND = ["127.0.0.1", "-::1"];
+const REDIS_ANNOUNCE_IP = "127.0.0.1";
+const REDIS_SAVE: ReadonlyArray<readonly [number, number]> = [[3600, 1], [300, 100], [60, 10000]];
+
 /** The renderer specs for one guest, and which parity secret feeds each secret env name. */
 export interface HostServicesModel {
   readonly host: string;
@@ -71,7 +83,21 @@ function buildOne(cfg: StackConfig, stack: string, host: string, s: HostServices
       refreshOnCalendar: pg.eventStore.refreshOnCalendar,
     },
   };
-  const redis: RedisSpec | undefined = s.redis && { ...s.redis, passwordSecret: env(s.redis.passwordSecret) };
+  // Every default the Redis renderer needs is resolved here or by the schema (see RedisSpec).
+  const redis: RedisSpec | undefined = s.redis && {
+    mode: s.redis.mode,
+    ports: s.redis.ports,
+    bind: s.redis.bind ?? REDIS_BIND,
+    announceIp: s.redis.announceIp ?? REDIS_ANNOUNCE_IP,
+    maxmemoryMb: s.redis.maxmemoryMb,
+    maxmemoryPolicy: s.redis.maxmemoryPolicy,
+    save: REDIS_SAVE,
+    appendonly: s.redis.appendonly,
+    passwordSecret: env(s.redis.passwordSecret),
+    clusterReplicas: s.redis.clusterReplicas,
+    clusterNodeTimeoutMs: s.redis.clusterNodeTimeoutMs,
+    systemdVersion: GUEST_SYSTEMD_VERSION,
+  };
   const rabbitmq: RabbitSpec | undefined = s.rabbitmq && {
     ...s.rabbitmq,
     // Listeners bind only as wide as the guest's firewall admits them (model/guestFirewall.ts).
