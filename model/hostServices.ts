@@ -98,13 +98,23 @@ function buildOne(cfg: StackConfig, stack: string, host: string, s: HostServices
     clusterNodeTimeoutMs: s.redis.clusterNodeTimeoutMs,
     systemdVersion: GUEST_SYSTEMD_VERSION,
   };
+  // Every default the RabbitMQ renderer needs is resolved here or by the schema (see RabbitSpec).
   const rabbitmq: RabbitSpec | undefined = s.rabbitmq && {
-    ...s.rabbitmq,
+    vhost: s.rabbitmq.vhost,
+    eventsExchange: s.rabbitmq.eventsExchange,
+    deadLetterExchange: s.rabbitmq.deadLetterExchange,
+    deadLetterQueue: s.rabbitmq.deadLetterQueue,
+    queues: s.rabbitmq.queues,
+    // The app user may use the HTTP API for its own vhost only; the operator for all of them.
+    appUser: { name: s.rabbitmq.appUser.name, passwordSecret: env(s.rabbitmq.appUser.passwordSecret), tags: ["management"] },
+    adminUser: s.rabbitmq.adminUser && { name: s.rabbitmq.adminUser.name, passwordSecret: env(s.rabbitmq.adminUser.passwordSecret), tags: ["administrator"] },
+    // The UI and HTTP API on managementPort.
+    plugins: ["rabbitmq_management"],
     // Listeners bind only as wide as the guest's firewall admits them (model/guestFirewall.ts).
     amqpListeners: [`${s.rabbitmq.amqpListen === "admin" ? "0.0.0.0" : "127.0.0.1"}:5672`],
+    managementPort: s.rabbitmq.managementPort,
     managementIp: s.rabbitmq.managementListen === "admin" ? "0.0.0.0" : "127.0.0.1",
-    appUser: { name: s.rabbitmq.appUser.name, passwordSecret: env(s.rabbitmq.appUser.passwordSecret) },
-    ...(s.rabbitmq.adminUser ? { adminUser: { name: s.rabbitmq.adminUser.name, passwordSecret: env(s.rabbitmq.adminUser.passwordSecret) } } : {}),
+    source: s.rabbitmq.source,
   };
   const pgUnit = `postgresql@${postgres?.version ?? 15}-${PG_CLUSTER}.service`;
   const native: NativeServicesSpec | undefined = s.native && {

@@ -67,6 +67,21 @@ describe("configs that were accepted and then crashed are refused", () => {
   });
 });
 
+describe("the rules the RabbitMQ renderer asserted are the contract's", () => {
+  it("no guest, distinct users, RabbitMQ names and apt version pins, each with its key path", () => {
+    const sa: Raw = rawStackConfig("stock-analysis");
+    const rabbit = sa["hostServices"]["stock-analysis"].rabbitmq;
+    rabbit.appUser.name = "guest";
+    rabbit.adminUser = { name: "guest", passwordSecret: rabbit.appUser.passwordSecret };
+    rabbit.deadLetterQueue = "dlq with spaces";
+    rabbit.source = { kind: "rabbitmq", version: "latest; rm -rf /" };
+    expectProblem(sa, `${SA}.rabbitmq.appUser.name`, /'guest' is RabbitMQ's built-in account/);
+    expectProblem(sa, `${SA}.rabbitmq.adminUser.name`, /is the same user as appUser/);
+    expectProblem(sa, `${SA}.rabbitmq.deadLetterQueue`, /characters RabbitMQ names cannot hold/);
+    expectProblem(sa, `${SA}.rabbitmq.source.version`, /got string "latest; rm -rf \/"/, /an apt version or glob/);
+  });
+});
+
 describe("the rules the PostgreSQL renderer asserted are the contract's", () => {
   it("names, CIDRs, sizes and every reference to a role or database, each with its key path", () => {
     const sa: Raw = rawStackConfig("stock-analysis");
