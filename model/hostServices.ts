@@ -11,6 +11,8 @@ import { resolveTemplate } from "./env";
 
 /** The cluster Debian's package creates (port 5432); Parity runs only that one. */
 const PG_CLUSTER = "main";
+/** That cluster's port: the backup job connects to it over its socket. */
+const PG_PORT = 5432;
 
 /** systemd of a Debian 12 guest (the only guest OS Parity provisions): no progressive restart backoff. */
 const GUEST_SYSTEMD_VERSION = 252;
@@ -171,7 +173,16 @@ function buildOne(cfg: StackConfig, stack: string, host: string, s: HostServices
   };
   // The contract puts backups on the shared storage: the job needs the share's common group.
   const sharedGroup = cfg.sharedStorage?.hosts?.includes(host) ? guestId(cfg.sharedStorage.ownerGid) : undefined;
-  const backup: PgBackupSpec | undefined = s.backup && { ...s.backup, ...(s.backup.keepCount !== undefined ? { keepCount: s.backup.keepCount } : {}), ...(sharedGroup !== undefined ? { sharedGroup } : {}) };
+  // Every default the backup renderer needs is resolved here or by the schema (see PgBackupSpec).
+  const backup: PgBackupSpec | undefined = s.backup && {
+    databases: s.backup.databases,
+    directory: s.backup.directory,
+    onCalendar: s.backup.onCalendar,
+    keepDays: s.backup.keepDays,
+    keepCount: s.backup.keepCount,
+    port: PG_PORT,
+    sharedGroup,
+  };
   return { host, ...(postgres ? { postgres } : {}), ...(redis ? { redis } : {}), ...(rabbitmq ? { rabbitmq } : {}), ...(native ? { native } : {}), ...(backup ? { backup } : {}), secretEnv };
 }
 

@@ -82,6 +82,32 @@ describe("the rules the RabbitMQ renderer asserted are the contract's", () => {
   });
 });
 
+describe("the rules the backup renderer asserted are the contract's", () => {
+  it("databases, directory and retention, each with its key path", () => {
+    const sa: Raw = rawStackConfig("stock-analysis");
+    const backup = sa["hostServices"]["stock-analysis"].backup;
+    backup.databases = ["a; rm -rf /"];
+    backup.directory = "relative/dir";
+    expectProblem(sa, `${SA}.backup.databases[0]`, /got string "a; rm -rf \/"/, /lowercase PostgreSQL identifier/);
+    expectProblem(sa, `${SA}.backup.directory`, /relative\/dir/);
+    const forever: Raw = rawStackConfig("stock-analysis");
+    forever["hostServices"]["stock-analysis"].backup.keepDays = 0;
+    delete forever["hostServices"]["stock-analysis"].backup.keepCount;
+    expectProblem(forever, `${SA}.backup.keepDays`, /keeps every dump forever/, /keepDays of 1 or more, or a keepCount/);
+    const none: Raw = rawStackConfig("stock-analysis");
+    none["hostServices"]["stock-analysis"].backup.databases = [];
+    expectProblem(none, `${SA}.backup.databases`, /.+/);
+  });
+
+  it("a backup on the shared storage refuses the guests' root group as the share's group (the job runs with it)", () => {
+    const sa: Raw = rawStackConfig("stock-analysis");
+    sa["sharedStorage"].ownerGid = 100000;
+    expectProblem(sa, "parity:sharedStorage.ownerGid", /100000 is the guests' root group \(gid 0\), which the backup job on host 'stock-analysis' would run with/, /guest gid 1\.\.65535/);
+    sa["sharedStorage"].ownerGid = 100001;
+    expect(problemsOf(sa)).toEqual([]);
+  });
+});
+
 describe("the rules the PostgreSQL renderer asserted are the contract's", () => {
   it("names, CIDRs, sizes and every reference to a role or database, each with its key path", () => {
     const sa: Raw = rawStackConfig("stock-analysis");
