@@ -108,6 +108,26 @@ describe("the rules the backup renderer asserted are the contract's", () => {
   });
 });
 
+describe("the rules the native-services renderer asserted are the contract's", () => {
+  it("names, pins and paths (schema), ports, health checks and uv's pin (cross-checks), each with its key path", () => {
+    const sa: Raw = rawStackConfig("stock-analysis");
+    const native = sa["hostServices"]["stock-analysis"].native;
+    native.services[0] = { ...native.services[0], name: "Bad", path: "../etc" };
+    native.sources.app = { ...native.sources.app, commit: "main" };
+    expectProblem(sa, `${SA}.native.services[0].name`, /got string "Bad"/);
+    expectProblem(sa, `${SA}.native.services[0].path`, /got string "\.\.\/etc"/, /inside the release/);
+    expectProblem(sa, `${SA}.native.sources.app.commit`, /got string "main"/, /40-hex commit SHA/);
+    const cross: Raw = rawStackConfig("stock-analysis");
+    const n = cross["hostServices"]["stock-analysis"].native;
+    n.services[1] = { ...n.services[1], port: 8001 };
+    n.services[2] = { ...n.services[2], health: { timeoutSeconds: 60 } };
+    n.uv = { url: "https://example.invalid/uv" };
+    expectProblem(cross, `${SA}.native.services[1].port`, /port 8001 is already used by native service 'broker-gateway'/);
+    expectProblem(cross, `${SA}.native.services[2].health`, /declares no check/);
+    expectProblem(cross, `${SA}.native.uv.sha256`, /missing: uv.url is downloaded and must be pinned/);
+  });
+});
+
 describe("the rules the PostgreSQL renderer asserted are the contract's", () => {
   it("names, CIDRs, sizes and every reference to a role or database, each with its key path", () => {
     const sa: Raw = rawStackConfig("stock-analysis");
