@@ -11,6 +11,28 @@ import { resolveTemplate } from "./env";
 
 /** The cluster Debian's package creates (port 5432); Parity runs only that one. */
 const PG_CLUSTER = "main";
+/** That cluster's port: the backup job connects to it over its socket. */
+const PG_PORT = 5432;
+
+/** systemd of a Debian 12 guest (the only guest OS Parity provisions): no progressive restart backoff. */
+const GUEST_SYSTEMD_VERSION = 252;
+/** Debian 12's Python, which the native services' venvs use. */
+const GUEST_PYTHON = "python3.11";
+/** Where uv is installed unless the stack says otherwise. */
+const UV_PATH = "/usr/local/bin/uv";
+/** The ASGI application uvicorn starts when a native service names neither `asgiApp` nor `command`. */
+const ASGI_APP = "main:app";
+/** RabbitMQ's AMQP port (the listeners the model renders bind it). */
+const RABBIT_AMQP_PORT = 5672;
+
+/**
+ * Redis defaults the schema leaves open: loopback only (a leading `-` lets Redis start without
+ * IPv6), announce loopback (enough for clients in the same guest), and Redis 7's own RDB save
+ * points (seed 000 keeps RDB next to AOF).
+ */
+const REDIS_BIND = ["127.0.0.1", "-::1"];
+const REDIS_ANNOUNCE_IP = "127.0.0.1";
+const REDIS_SAVE: ReadonlyArray<readonly [number, number]> = [[3600, 1], [300, 100], [60, 10000]];
 
 /** The renderer specs for one guest, and which parity secret feeds each secret env name. */
 export interface HostServicesModel {
@@ -71,29 +93,58 @@ function buildOne(cfg: StackConfig, stack: string, host: string, s: HostServices
       refreshOnCalendar: pg.eventStore.refreshOnCalendar,
     },
   };
-  const redis: RedisSpec | undefined = s.redis && { ...s.redis, passwordSecret: env(s.redis.passwordSecret) };
+  // Every default the Redis renderer needs is resolved here or by the schema (see RedisSpec).
+  const redis: RedisSpec | undefined = s.redis && {
+    mode: s.redis.mode,
+    ports: s.redis.ports,
+    bind: s.redis.bind ?? REDIS_BIND,
+    announceIp: s.redis.announceIp ?? REDIS_ANNOUNCE_IP,
+    maxmemoryMb: s.redis.maxmemoryMb,
+    maxmemoryPolicy: s.redis.maxmemoryPolicy,
+    save: REDIS_SAVE,
+    appendonly: s.redis.appendonly,
+    passwordSecret: env(s.redis.passwordSecret),
+    clusterReplicas: s.redis.clusterReplicas,
+    clusterNodeTimeoutMs: s.redis.clusterNodeTimeoutMs,
+    systemdVersion: GUEST_SYSTEMD_VERSION,
+  };
+  // Every default the RabbitMQ renderer needs is resolved here or by the schema (see RabbitSpec).
   const rabbitmq: RabbitSpec | undefined = s.rabbitmq && {
-    ...s.rabbitmq,
+    vhost: s.rabbitmq.vhost,
+    eventsExchange: s.rabbitmq.eventsExchange,
+    deadLetterExchange: s.rabbitmq.deadLetterExchange,
+    deadLetterQueue: s.rabbitmq.deadLetterQueue,
+    queues: s.rabbitmq.queues,
+    // The app user may use the HTTP API for its own vhost only; the operator for all of them.
+    appUser: { name: s.rabbitmq.appUser.name, passwordSecret: env(s.rabbitmq.appUser.passwordSecret), tags: ["management"] },
+    adminUser: s.rabbitmq.adminUser && { name: s.rabbitmq.adminUser.name, passwordSecret: env(s.rabbitmq.adminUser.passwordSecret), tags: ["administrator"] },
+    // The UI and HTTP API on managementPort.
+    plugins: ["rabbitmq_management"],
     // Listeners bind only as wide as the guest's firewall admits them (model/guestFirewall.ts).
     amqpListeners: [`${s.rabbitmq.amqpListen === "admin" ? "0.0.0.0" : "127.0.0.1"}:5672`],
+    managementPort: s.rabbitmq.managementPort,
     managementIp: s.rabbitmq.managementListen === "admin" ? "0.0.0.0" : "127.0.0.1",
-    appUser: { name: s.rabbitmq.appUser.name, passwordSecret: env(s.rabbitmq.appUser.passwordSecret) },
-    ...(s.rabbitmq.adminUser ? { adminUser: { name: s.rabbitmq.adminUser.name, passwordSecret: env(s.rabbitmq.adminUser.passwordSecret) } } : {}),
+    source: s.rabbitmq.source,
   };
   const pgUnit = `postgresql@${postgres?.version ?? 15}-${PG_CLUSTER}.service`;
+  // Every default the native-services renderer needs is resolved here or by the schema (see
+  // NativeServicesSpec); the rules are the contract's.
+  const onlySource = s.native ? Object.keys(s.native.sources)[0] ?? "" : "";
   const native: NativeServicesSpec | undefined = s.native && {
     project: s.native.project,
     sources: Object.entries(s.native.sources).map(([name, src]) => nativeSource(name, src, env)),
     keepReleases: s.native.keepReleases,
-    ...(s.native.wheelhouse !== undefined ? { wheelhouse: s.native.wheelhouse } : {}),
-    bindHost: s.native.bindHost,
+    wheelhouse: s.native.wheelhouse,
     extraPackages: s.native.extraPackages,
-    ...(s.native.uv ? { uv: s.native.uv } : {}),
+    uv: { path: s.native.uv?.path ?? UV_PATH, sourcePath: s.native.uv?.sourcePath, url: s.native.uv?.url, sha256: s.native.uv?.sha256 },
     dependencyUnits: {
       postgresql: [pgUnit],
       redis: (s.redis?.ports ?? [6379]).map((p) => `parity-redis@${p}.service`),
       rabbitmq: ["rabbitmq-server.service"],
     },
+    python: GUEST_PYTHON,
+    denyWriteExecute: true,
+    systemdVersion: GUEST_SYSTEMD_VERSION,
     services: s.native.services.map((n) => {
       const plain: Record<string, string> = {};
       const secret: SecretVariable[] = [];
@@ -109,33 +160,40 @@ function buildOne(cfg: StackConfig, stack: string, host: string, s: HostServices
       }
       return {
         name: n.name, description: n.description, port: n.port, path: n.path,
-        ...(n.source !== undefined ? { source: n.source } : {}),
-        ...(n.requirements !== undefined ? { requirements: n.requirements } : {}),
-        ...(n.asgiApp ? { asgiApp: n.asgiApp } : {}),
-        ...(n.command ? { command: n.command } : {}),
-        ...(n.preStart ? { preStart: n.preStart } : {}),
-        health: { timeoutSeconds: n.health.timeoutSeconds, ...(n.health.http !== undefined ? { http: n.health.http } : { command: n.health.command ?? [] }) },
+        // With several sources the contract requires `source` (checks/nativeDelivery.ts).
+        source: n.source ?? onlySource,
+        requirements: n.requirements,
+        asgiApp: n.asgiApp ?? ASGI_APP,
+        command: n.command,
+        preStart: n.preStart,
+        health: { timeoutSeconds: n.health.timeoutSeconds, ...(n.health.http !== undefined ? { http: n.health.http, command: undefined } : { http: undefined, command: n.health.command ?? [] }) },
         uses: n.uses, env: plain, secretEnv: secret,
-        ...(n.listen === "loopback" ? { bindHost: "127.0.0.1" } : {}),
+        bindHost: n.listen === "loopback" ? "127.0.0.1" : s.native!.bindHost,
       };
     }),
-    ...(s.native.health
-      ? {
-          health: {
-            port: s.native.health.port,
-            ...(s.native.health.listen === "loopback" ? { bind: "127.0.0.1" } : {}),
-            ...(s.native.health.postgres && pg
-              ? { postgres: { database: s.native.health.postgres.database, user: s.native.health.postgres.user, passwordSecret: env(pg.roles.find((r) => r.name === s.native!.health!.postgres!.user)!.passwordSecret!) } }
-              : {}),
-            ...(s.redis ? { redis: { ports: s.redis.ports, cluster: s.redis.mode === "cluster", passwordSecret: env(s.redis.passwordSecret) } } : {}),
-            ...(s.rabbitmq ? { rabbitmq: { vhost: s.rabbitmq.vhost, user: s.rabbitmq.appUser.name, passwordSecret: env(s.rabbitmq.appUser.passwordSecret) } } : {}),
-          },
-        }
-      : {}),
+    health: s.native.health && {
+      port: s.native.health.port,
+      // `admin`: the monitor polls it from outside the guest.
+      bind: s.native.health.listen === "loopback" ? "127.0.0.1" : "0.0.0.0",
+      postgres: s.native.health.postgres && pg
+        ? { host: "127.0.0.1", port: PG_PORT, database: s.native.health.postgres.database, user: s.native.health.postgres.user, passwordSecret: env(pg.roles.find((r) => r.name === s.native!.health!.postgres!.user)!.passwordSecret!) }
+        : undefined,
+      redis: s.redis ? { host: "127.0.0.1", ports: s.redis.ports, cluster: s.redis.mode === "cluster", passwordSecret: env(s.redis.passwordSecret) } : undefined,
+      rabbitmq: s.rabbitmq ? { host: "127.0.0.1", port: RABBIT_AMQP_PORT, vhost: s.rabbitmq.vhost, user: s.rabbitmq.appUser.name, passwordSecret: env(s.rabbitmq.appUser.passwordSecret) } : undefined,
+    },
   };
   // The contract puts backups on the shared storage: the job needs the share's common group.
   const sharedGroup = cfg.sharedStorage?.hosts?.includes(host) ? guestId(cfg.sharedStorage.ownerGid) : undefined;
-  const backup: PgBackupSpec | undefined = s.backup && { ...s.backup, ...(s.backup.keepCount !== undefined ? { keepCount: s.backup.keepCount } : {}), ...(sharedGroup !== undefined ? { sharedGroup } : {}) };
+  // Every default the backup renderer needs is resolved here or by the schema (see PgBackupSpec).
+  const backup: PgBackupSpec | undefined = s.backup && {
+    databases: s.backup.databases,
+    directory: s.backup.directory,
+    onCalendar: s.backup.onCalendar,
+    keepDays: s.backup.keepDays,
+    keepCount: s.backup.keepCount,
+    port: PG_PORT,
+    sharedGroup,
+  };
   return { host, ...(postgres ? { postgres } : {}), ...(redis ? { redis } : {}), ...(rabbitmq ? { rabbitmq } : {}), ...(native ? { native } : {}), ...(backup ? { backup } : {}), secretEnv };
 }
 
@@ -146,9 +204,9 @@ function nativeSource(name: string, src: NativeSourceConfig, env: (secret: strin
   const c = src.credentials;
   const credentials: SourceSpec["credentials"] = c?.token !== undefined
     ? { kind: "token", secret: env(c.token), username: c.username }
-    : c?.sshKey !== undefined ? { kind: "sshKey", secret: env(c.sshKey), ...(c.knownHosts ? { knownHosts: c.knownHosts } : {}) } : undefined;
+    : c?.sshKey !== undefined ? { kind: "sshKey", secret: env(c.sshKey), knownHosts: c.knownHosts } : undefined;
   const pin: Pick<SourceSpec, "git" | "archive"> = src.git !== undefined
-    ? { git: { url: src.git, commit: src.commit ?? "", ...(src.tag !== undefined ? { tag: src.tag } : {}) } }
+    ? { git: { url: src.git, commit: src.commit ?? "", tag: src.tag } }
     : { archive: { url: src.archive ?? "", sha256: src.sha256 ?? "", stripComponents: src.stripComponents ?? 0 } };
-  return { name, ...pin, ...(credentials ? { credentials } : {}) };
+  return { name, ...pin, credentials };
 }

@@ -4,30 +4,37 @@
  * and/or count; `parity-pg-restore <dump> <db>` restores one into an empty database.
  */
 import type { ProvisionBundle } from "./bundle";
-import { assertIdentifier, scriptPrelude, shq } from "./common/shell";
+import { scriptPrelude, shq } from "./common/shell";
 import { HARDENING, renderUnit } from "./common/systemd";
 import { renderBackupCommand, renderRestoreCommand } from "./backup/commands";
 import { SHARED_GROUP_NAME } from "./sharedDirectory";
 
+/**
+ * A fully resolved backup spec: the schema (contract/schema/hostServices.ts) and the model
+ * (model/hostServices.ts) apply every default, and the contract holds every rule: at least one
+ * database, each a PostgreSQL identifier (schema) the guest declares (checks/hostServices.ts); a
+ * plain absolute directory and a bounded retention (checks/hostServiceRules.ts) on the shared
+ * storage, whose group is not the guests' root group (checks/hostServices.ts).
+ */
 export interface PgBackupSpec {
   /** Databases to dump, each to its own file. */
   readonly databases: readonly string[];
-  /** Directory on shared storage. Default `/mnt/shared/backups/postgresql`. */
-  readonly directory?: string;
-  /** systemd `OnCalendar=`. Default `*-*-* 02:30:00` (daily). */
-  readonly onCalendar?: string;
-  /** Delete dumps older than this many days. Default `14`; `0` keeps all (then use `keepCount`). */
-  readonly keepDays?: number;
-  /** Keep at most this many dumps per database. Default: no count limit. */
-  readonly keepCount?: number;
-  /** Port of the local cluster (dumps connect over its socket as `postgres`). Default `5432`. */
-  readonly port?: number;
+  /** Directory on shared storage. */
+  readonly directory: string;
+  /** systemd `OnCalendar=`. */
+  readonly onCalendar: string;
+  /** Delete dumps older than this many days; `0` keeps all (then `keepCount` bounds them). */
+  readonly keepDays: number;
+  /** Keep at most this many dumps per database; `undefined`: no count limit. */
+  readonly keepCount: number | undefined;
+  /** Port of the local cluster (dumps connect over its socket as `postgres`). */
+  readonly port: number;
   /**
    * The shared storage's common group (guest gid) when `directory` is on it: postgres joins it
    * (created as `parity-shared` when no group has that gid) and the job runs with it, so it can
-   * write the setgid share. Default: none (a local directory).
+   * write the setgid share. `undefined`: a local directory.
    */
-  readonly sharedGroup?: number;
+  readonly sharedGroup: number | undefined;
 }
 
 export const BACKUP_COMMAND = "/usr/local/sbin/parity-pg-backup";
@@ -36,18 +43,12 @@ export const BACKUP_SERVICE = "/etc/systemd/system/parity-pg-backup.service";
 export const BACKUP_TIMER = "/etc/systemd/system/parity-pg-backup.timer";
 
 export function renderPgBackup(spec: PgBackupSpec): ProvisionBundle {
-  const dir = spec.directory ?? "/mnt/shared/backups/postgresql";
-  const keepDays = spec.keepDays ?? 14;
+  const dir = spec.directory;
+  const keepDays = spec.keepDays;
+  // `--keep-count 0` is the command's "no count limit".
   const keepCount = spec.keepCount ?? 0;
-  const port = spec.port ?? 5432;
-  if (spec.databases.length === 0) throw new Error("backup: at least one database");
-  for (const db of spec.databases) assertIdentifier(db, "backup database");
-  if (!/^\/[A-Za-z0-9_.\/-]+$/.test(dir) || dir.includes("..")) throw new Error(`backup directory "${dir}" must be an absolute plain path`);
-  if (!Number.isInteger(keepDays) || keepDays < 0) throw new Error("keepDays must be an integer >= 0");
-  if (!Number.isInteger(keepCount) || keepCount < 0) throw new Error("keepCount must be an integer >= 0");
-  if (keepDays === 0 && keepCount === 0) throw new Error("backup retention: set keepDays or keepCount, or the share fills up");
+  const port = spec.port;
   const group = spec.sharedGroup;
-  if (group !== undefined && (!Number.isInteger(group) || group < 1 || group > 65535)) throw new Error("sharedGroup must be a guest gid 1..65535");
 
   const service = renderUnit("PostgreSQL dumps to shared storage (Parity).", [
     ["Unit", ["Description=Parity: pg_dump to shared storage", "After=postgresql.service", "Requisite=postgresql.service"]],
@@ -74,7 +75,7 @@ export function renderPgBackup(spec: PgBackupSpec): ProvisionBundle {
   ]);
   const timer = renderUnit("Schedule of parity-pg-backup.service.", [
     ["Unit", ["Description=Parity: scheduled PostgreSQL dumps"]],
-    ["Timer", [`OnCalendar=${spec.onCalendar ?? "*-*-* 02:30:00"}`, "Persistent=true", "RandomizedDelaySec=10min"]],
+    ["Timer", [`OnCalendar=${spec.onCalendar}`, "Persistent=true", "RandomizedDelaySec=10min"]],
     ["Install", ["WantedBy=timers.target"]],
   ]);
 
@@ -103,7 +104,7 @@ if any_changed ${shq(BACKUP_SERVICE)} ${shq(BACKUP_TIMER)}; then
 fi
 systemctl is-enabled --quiet parity-pg-backup.timer || systemctl enable --quiet parity-pg-backup.timer
 systemctl is-active --quiet parity-pg-backup.timer || systemctl start parity-pg-backup.timer
-log "backups of ${spec.databases.join(", ")} to $DIR on '${spec.onCalendar ?? "*-*-* 02:30:00"}'"
+log "backups of ${spec.databases.join(", ")} to $DIR on '${spec.onCalendar}'"
 `;
   return {
     name: "pg-backup",

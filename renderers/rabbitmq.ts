@@ -12,12 +12,11 @@
  * would carry password hashes, so users are managed with rabbitmqctl reading passwords on stdin.
  */
 import type { ProvisionBundle } from "./bundle";
-import { assertEnvName } from "./common/shell";
 import { renderDefinitions, renderRabbitConf } from "./rabbitmq/conf";
 import { renderRabbitScript } from "./rabbitmq/script";
 import { RABBIT_CONF, RABBIT_DEFINITIONS } from "./rabbitmq/paths";
 import {
-  assertRabbitSource, RabbitSource, RABBITMQ_APT_STAGED_PREFERENCES, RABBITMQ_APT_STAGED_SOURCES, renderRabbitAptPreferences, renderRabbitAptSources,
+  RabbitSource, RABBITMQ_APT_STAGED_PREFERENCES, RABBITMQ_APT_STAGED_SOURCES, renderRabbitAptPreferences, renderRabbitAptSources,
 } from "./rabbitmq/aptSource";
 
 export * from "./rabbitmq/paths";
@@ -25,50 +24,51 @@ export type { RabbitSource } from "./rabbitmq/aptSource";
 
 export interface RabbitQueue {
   readonly name: string;
-  /** Routing keys binding it to the events exchange. Default `["#"]` (everything). */
-  readonly routingKeys?: readonly string[];
+  /** Routing keys binding it to the events exchange. */
+  readonly routingKeys: readonly string[];
 }
 
 export interface RabbitUser {
   readonly name: string;
-  /** Secret environment variable holding the password. */
+  /** Environment variable holding the password. */
   readonly passwordSecret: string;
-  /**
-   * Management tags. Default `["management"]` for the app user (it may use the HTTP API for its
-   * own vhost only) and `["administrator"]` for the admin user.
-   */
-  readonly tags?: readonly string[];
+  /** Management tags (`management`: the HTTP API for its own vhost only; `administrator`: all). */
+  readonly tags: readonly string[];
 }
 
+/**
+ * A fully resolved RabbitMQ spec: the schema (contract/schema/hostServices.ts) and the model
+ * (model/hostServices.ts) apply every default, and the contract holds every rule: names RabbitMQ
+ * accepts, no `guest`, distinct users (contract/checks/hostServiceRules.ts), user names, secret
+ * names and apt version pins (schema).
+ */
 export interface RabbitSpec {
-  /** Default `/stock-analysis`. */
-  readonly vhost?: string;
-  /** Topic exchange events are published to. Default `stock-analysis-events`. */
-  readonly eventsExchange?: string;
-  /** Dead-letter exchange (topic, so the original routing key survives). Default `stock-analysis-dlx`. */
-  readonly deadLetterExchange?: string;
-  /** Queue bound to the dead-letter exchange with `#`. Default `stock-analysis-dlq`. */
-  readonly deadLetterQueue?: string;
+  readonly vhost: string;
+  /** Topic exchange events are published to. */
+  readonly eventsExchange: string;
+  /** Dead-letter exchange (topic, so the original routing key survives). */
+  readonly deadLetterExchange: string;
+  /** Queue bound to the dead-letter exchange with `#`. */
+  readonly deadLetterQueue: string;
   /**
    * Work queues bound to the events exchange; rejected or expired messages go to the
    * dead-letter exchange (via a policy, so it can change without redeclaring queues).
-   * Default `[{ name: "stock-analysis-main" }]`.
    */
-  readonly queues?: readonly RabbitQueue[];
-  /** The application's user: configure/write/read on `vhost` only. Required. */
+  readonly queues: readonly RabbitQueue[];
+  /** The application's user: configure/write/read on `vhost` only. */
   readonly appUser: RabbitUser;
-  /** Optional operator account (all vhosts), since `guest` is removed. Default: none. */
-  readonly adminUser?: RabbitUser;
-  /** Plugins to enable. Default `["rabbitmq_management"]` (UI and HTTP API on `managementPort`). */
-  readonly plugins?: readonly string[];
-  /** AMQP listener `ip:port` entries. Default `["0.0.0.0:5672"]`. */
-  readonly amqpListeners?: readonly string[];
-  /** Management HTTP API/UI port. Default `15672`. */
-  readonly managementPort?: number;
-  /** Management listener address. Default `0.0.0.0`. */
-  readonly managementIp?: string;
-  /** Package source. Default `{ kind: "debian" }` (Debian 12's 3.10). */
-  readonly source?: RabbitSource;
+  /** Operator account (all vhosts), since `guest` is removed; `undefined`: none. */
+  readonly adminUser: RabbitUser | undefined;
+  /** Plugins to enable. */
+  readonly plugins: readonly string[];
+  /** AMQP listener `ip:port` entries. */
+  readonly amqpListeners: readonly string[];
+  /** Management HTTP API/UI port. */
+  readonly managementPort: number;
+  /** Management listener address. */
+  readonly managementIp: string;
+  /** Package source. */
+  readonly source: RabbitSource;
 }
 
 export interface ResolvedRabbit {
@@ -76,8 +76,8 @@ export interface ResolvedRabbit {
   readonly eventsExchange: string;
   readonly deadLetterExchange: string;
   readonly deadLetterQueue: string;
-  readonly queues: ReadonlyArray<{ readonly name: string; readonly routingKeys: readonly string[] }>;
-  readonly users: readonly Required<RabbitUser>[];
+  readonly queues: readonly RabbitQueue[];
+  readonly users: readonly RabbitUser[];
   readonly appUser: string;
   readonly amqpListeners: readonly string[];
   readonly plugins: readonly string[];
@@ -86,39 +86,22 @@ export interface ResolvedRabbit {
   readonly source: RabbitSource;
 }
 
-
-const NAME = /^[A-Za-z0-9_.:\/-]+$/;
-
+/** Gathers the users; no defaults, no checks. */
 export function resolveRabbit(spec: RabbitSpec): ResolvedRabbit {
-  const app: Required<RabbitUser> = { tags: ["management"], ...spec.appUser };
-  const users = [app];
-  if (spec.adminUser) users.push({ tags: ["administrator"], ...spec.adminUser });
-  const r: ResolvedRabbit = {
-    vhost: spec.vhost ?? "/stock-analysis",
-    eventsExchange: spec.eventsExchange ?? "stock-analysis-events",
-    deadLetterExchange: spec.deadLetterExchange ?? "stock-analysis-dlx",
-    deadLetterQueue: spec.deadLetterQueue ?? "stock-analysis-dlq",
-    queues: (spec.queues ?? [{ name: "stock-analysis-main" }]).map((q) => ({ name: q.name, routingKeys: q.routingKeys ?? ["#"] })),
-    users,
-    appUser: app.name,
-    amqpListeners: spec.amqpListeners ?? ["0.0.0.0:5672"],
-    plugins: spec.plugins ?? ["rabbitmq_management"],
-    managementPort: spec.managementPort ?? 15672,
-    managementIp: spec.managementIp ?? "0.0.0.0",
-    source: spec.source ?? { kind: "debian" },
+  return {
+    vhost: spec.vhost,
+    eventsExchange: spec.eventsExchange,
+    deadLetterExchange: spec.deadLetterExchange,
+    deadLetterQueue: spec.deadLetterQueue,
+    queues: spec.queues,
+    users: spec.adminUser ? [spec.appUser, spec.adminUser] : [spec.appUser],
+    appUser: spec.appUser.name,
+    amqpListeners: spec.amqpListeners,
+    plugins: spec.plugins,
+    managementPort: spec.managementPort,
+    managementIp: spec.managementIp,
+    source: spec.source,
   };
-  assertRabbitSource(r.source);
-  for (const n of [r.vhost, r.eventsExchange, r.deadLetterExchange, r.deadLetterQueue, ...r.queues.map((q) => q.name)]) {
-    if (!NAME.test(n)) throw new Error(`rabbitmq name "${n}" has unsupported characters`);
-  }
-  for (const u of users) {
-    if (!/^[A-Za-z0-9_.-]+$/.test(u.name) || u.name === "guest") throw new Error(`rabbitmq user "${u.name}" is not allowed`);
-    assertEnvName(u.passwordSecret, `rabbitmq user ${u.name} passwordSecret`);
-  }
-  if (new Set(users.map((u) => u.name)).size !== users.length) throw new Error("rabbitmq users must be distinct");
-  for (const pl of r.plugins) if (!/^rabbitmq_[a-z0-9_]+$/.test(pl)) throw new Error(`rabbitmq plugin "${pl}" is not a plugin name`);
-  for (const l of r.amqpListeners) if (!/^[0-9.:a-fA-F]+:\d+$/.test(l)) throw new Error(`rabbitmq listener "${l}" must be ip:port`);
-  return r;
 }
 
 /** Renders the RabbitMQ provisioning step. */

@@ -1,6 +1,7 @@
 import { didYouMean } from "../didYouMean";
 import { parseTemplate, templateRefs } from "../envTemplate";
 import { envSize } from "./containers";
+import { guestId, UNPRIVILEGED_ID_BASE, UNPRIVILEGED_ID_COUNT } from "../idmap";
 import { checkHostServiceRules, pgSharedBuffersMb } from "./hostServiceRules";
 import { plainSecretProblems } from "./env";
 import { Problem } from "../problems";
@@ -105,6 +106,9 @@ export function checkHostServices(cfg: StackConfig): Problem[] {
       const shared = cfg.sharedStorage?.hosts?.includes(host) ? cfg.sharedStorage.guestPath : undefined;
       if (!shared || !(s.backup.directory === shared || s.backup.directory.startsWith(`${shared}/`)))
         out.push({ path: `${base}.backup.directory`, problem: shared ? `${s.backup.directory} is not on the shared storage mounted at ${shared}` : `host '${host}' does not mount shared storage`, allowed: "a directory on the shared storage, so backups survive the guest" });
+      // The backup job runs with the share's group (SupplementaryGroups=): never the guests' root group.
+      if (shared && cfg.sharedStorage && guestId(cfg.sharedStorage.ownerGid) === 0)
+        out.push({ path: "parity:sharedStorage.ownerGid", problem: `${cfg.sharedStorage.ownerGid} is the guests' root group (gid 0), which the backup job on host '${host}' would run with`, allowed: `a node id ${UNPRIVILEGED_ID_BASE + 1}..${UNPRIVILEGED_ID_BASE + UNPRIVILEGED_ID_COUNT - 1} (guest gid 1..${UNPRIVILEGED_ID_COUNT - 1}), e.g. 101000` });
     }
   }
   return out;

@@ -17,19 +17,6 @@ export function bashArray(items: readonly string[]): string {
   return `(${items.map(shq).join(" ")})`;
 }
 
-/** Valid bash variable name, used for secret env names given in specs. */
-export const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
-
-/** Throws unless `name` can be an environment variable name. */
-export function assertEnvName(name: string, what: string): void {
-  if (!ENV_NAME.test(name)) throw new Error(`${what}: "${name}" is not a valid environment variable name`);
-}
-
-/** Throws unless `value` is a plain identifier (SQL role/database names, unit names, …). */
-export function assertIdentifier(value: string, what: string, pattern = /^[a-z_][a-z0-9_]*$/): void {
-  if (!pattern.test(value)) throw new Error(`${what}: "${value}" must match ${pattern}`);
-}
-
 /**
  * The common head of every script. `step` names the step in log lines.
  *

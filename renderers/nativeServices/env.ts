@@ -10,7 +10,7 @@ export function envQuote(value: string): string {
 /** The plain (non-secret) variables of one service. */
 export function renderServiceEnv(r: ResolvedNative, s: NativeService): string {
   const lines = [`# ${r.project} ${s.description}: plain variables, managed by Parity.`, `# Secret variables are in ${r.paths.secretsFile(s.name)}.`];
-  for (const [k, v] of Object.entries(s.env ?? {}).sort(([a], [b]) => a.localeCompare(b))) lines.push(`${k}=${envQuote(v)}`);
+  for (const [k, v] of Object.entries(s.env).sort(([a], [b]) => a.localeCompare(b))) lines.push(`${k}=${envQuote(v)}`);
   return `${lines.join("\n")}\n`;
 }
 

@@ -5,9 +5,9 @@ import { splitTemplate } from "./env";
 import { RELEASE_FUNCTIONS, renderReleases, renderRollbackAndPrune } from "./release";
 import { FETCH_FUNCTIONS, sourcePackages } from "./sources";
 
-function secretsBlock(file: string, vars: ReadonlyArray<{ readonly variable: string; readonly secret: string; readonly template?: string }>): string {
+function secretsBlock(file: string, vars: ReadonlyArray<{ readonly variable: string; readonly secret: string; readonly template: string }>): string {
   const lines = vars.map((v) => {
-    const t = splitTemplate(v.template ?? "{secret}");
+    const t = splitTemplate(v.template);
     const value = t.urlEncode ? `"$(urlencode "\${${v.secret}}")"` : `"\${${v.secret}}"`;
     return `  printf '%s=%s\\n' ${v.variable} "$(env_quote ${shq(t.prefix)}${value}${shq(t.suffix)})"`;
   });
@@ -16,13 +16,13 @@ function secretsBlock(file: string, vars: ReadonlyArray<{ readonly variable: str
 
 function serviceSecrets(r: ResolvedNative, s: NativeService): string {
   const file = r.paths.secretsFile(s.name);
-  return `if ${secretsBlock(file, s.secretEnv ?? [])}; then secrets_changed+=${shq(file)}$'\\n'; fi`;
+  return `if ${secretsBlock(file, s.secretEnv)}; then secrets_changed+=${shq(file)}$'\\n'; fi`;
 }
 
 function healthSecrets(r: ResolvedNative): string {
   const h = r.health;
   if (!h) return "";
-  const vars = [h.postgres, h.redis, h.rabbitmq].flatMap((x) => (x ? [{ variable: x.passwordSecret, secret: x.passwordSecret }] : []));
+  const vars = [h.postgres, h.redis, h.rabbitmq].flatMap((x) => (x ? [{ variable: x.passwordSecret, secret: x.passwordSecret, template: "{secret}" }] : []));
   const unique = vars.filter((v, i) => vars.findIndex((w) => w.variable === v.variable) === i);
   const file = r.paths.secretsFile("health");
   return `if ${secretsBlock(file, unique)}; then secrets_changed+=${shq(file)}$'\\n'; fi`;

@@ -13,20 +13,20 @@ export interface GitPin {
   readonly url: string;
   /** Full 40-hex commit SHA: what is deployed. */
   readonly commit: string;
-  /** Tag fetched and checked to still point at `commit`. Default: none. */
-  readonly tag?: string;
+  /** Tag fetched and checked to still point at `commit`; `undefined`: none. */
+  readonly tag: string | undefined;
 }
 
 export interface ArchivePin {
   readonly url: string;
   readonly sha256: string;
-  /** Leading path components to drop. Default `0`. */
-  readonly stripComponents?: number;
+  /** Leading path components to drop. */
+  readonly stripComponents: number;
 }
 
 export type SourceCredentials =
-  | { readonly kind: "token"; /** Secret env name. */ readonly secret: string; /** Default `x-access-token`. */ readonly username?: string }
-  | { readonly kind: "sshKey"; /** Secret env name. */ readonly secret: string; /** known_hosts lines; default: trust on first use. */ readonly knownHosts?: readonly string[] };
+  | { readonly kind: "token"; /** Secret env name. */ readonly secret: string; readonly username: string }
+  | { readonly kind: "sshKey"; /** Secret env name. */ readonly secret: string; /** known_hosts lines; `undefined`: trust on first use. */ readonly knownHosts: readonly string[] | undefined };
 
 /** A source shared by the services that name it; exactly one of `git` or `archive`. */
 export interface SourceSpec {
@@ -34,22 +34,14 @@ export interface SourceSpec {
   readonly name: string;
   readonly git?: GitPin;
   readonly archive?: ArchivePin;
-  readonly credentials?: SourceCredentials;
+  /** `undefined`: a public source. */
+  readonly credentials: SourceCredentials | undefined;
 }
 
 /** The release directory name: the commit SHA, or the first 40 hex digits of the archive's sha256. */
 export function releaseRef(src: SourceSpec): string {
-  if (!/^[a-z][a-z0-9-]*$/.test(src.name)) throw new Error(`source name "${src.name}" must be lowercase letters, digits, dashes`);
-  if ((src.git === undefined) === (src.archive === undefined)) throw new Error(`source ${src.name}: exactly one of git or archive`);
-  if (src.git) {
-    if (!/^[0-9a-f]{40}$/.test(src.git.commit)) throw new Error(`source ${src.name}: commit must be a full 40-hex SHA, got "${src.git.commit}"`);
-    if (/\s/.test(src.git.url) || /^[a-z]+:\/\/[^/@]*:[^/@]*@/.test(src.git.url)) throw new Error(`source ${src.name}: git URL must not contain spaces or credentials`);
-    return src.git.commit;
-  }
-  const a = src.archive!;
-  if (!/^[0-9a-f]{64}$/.test(a.sha256)) throw new Error(`source ${src.name}: archive sha256 must be 64 hex digits`);
-  if (!/^https?:\/\//.test(a.url)) throw new Error(`source ${src.name}: archive URL must be http(s)`);
-  return a.sha256.slice(0, 40);
+  // The contract pins each source (schema: 40-hex commit, 64-hex sha256; checks/nativeDelivery.ts: exactly one form).
+  return src.git ? src.git.commit : src.archive!.sha256.slice(0, 40);
 }
 
 /** Debian packages a source needs on the guest to be fetched. */
@@ -143,11 +135,11 @@ export function renderFetch(src: SourceSpec): string {
   const kind = c?.kind ?? "none";
   const variable = c?.secret ?? "";
   if (src.git) {
-    const extra = c?.kind === "token" ? c.username ?? "x-access-token" : "";
+    const extra = c?.kind === "token" ? c.username : "";
     const known = c?.kind === "sshKey" && c.knownHosts?.length ? `"$SOURCES_CACHE/${src.name}.known_hosts"` : shq(extra);
     const knownSetup = c?.kind === "sshKey" && c.knownHosts?.length ? `printf '%s\\n' ${c.knownHosts.map(shq).join(" ")} > "$SOURCES_CACHE/${src.name}.known_hosts"\n  ` : "";
     return `${knownSetup}fetch_git ${[src.name, src.git.url, src.git.commit, src.git.tag ?? "", kind, variable].map(shq).join(" ")} ${known} "$dest"`;
   }
   const a = src.archive!;
-  return `fetch_archive ${[src.name, a.url, a.sha256, String(a.stripComponents ?? 0), kind, variable].map(shq).join(" ")} "$dest"`;
+  return `fetch_archive ${[src.name, a.url, a.sha256, String(a.stripComponents), kind, variable].map(shq).join(" ")} "$dest"`;
 }

@@ -1,5 +1,5 @@
 /** Unit files of the application services (started through parity-exec, gated on health) and of the health endpoint. */
-import type { DataService, ResolvedNative, ResolvedService } from "../nativeServices";
+import type { DataService, HealthSpec, ResolvedNative, ResolvedService } from "../nativeServices";
 import { HARDENING, NETWORK_FAMILIES, renderUnit, restartPolicy } from "../common/systemd";
 
 function dependencyUnits(r: ResolvedNative, uses: readonly DataService[]): string[] {
@@ -28,8 +28,8 @@ export function readinessArgv(r: ResolvedNative, s: ResolvedService): string[] {
 
 export function renderAppUnit(r: ResolvedNative, s: ResolvedService): string {
   const p = r.paths;
-  const deps = dependencyUnits(r, s.uses ?? []);
-  const command = s.command ?? ["python", "-m", "uvicorn", s.asgiApp ?? "main:app", "--host", s.bindHost ?? r.bindHost, "--port", String(s.port)];
+  const deps = dependencyUnits(r, s.uses);
+  const command = s.command ?? ["python", "-m", "uvicorn", s.asgiApp, "--host", s.bindHost, "--port", String(s.port)];
   return renderUnit(`${r.project}: ${s.description} on port ${s.port}.`, [
     [
       "Unit",
@@ -49,7 +49,7 @@ export function renderAppUnit(r: ResolvedNative, s: ResolvedService): string {
         "DynamicUser=yes",
         `EnvironmentFile=${p.envFile(s.name)}`,
         `EnvironmentFile=-${p.secretsFile(s.name)}`,
-        `Environment=PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 PYTHONPATH=${p.libDir} PORT=${s.port} BIND_HOST=${s.bindHost ?? r.bindHost}`,
+        `Environment=PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 PYTHONPATH=${p.libDir} PORT=${s.port} BIND_HOST=${s.bindHost}`,
         // parity-exec enters the release `current` points to at start, and its venv.
         `ExecStart=${execLine(serviceArgv(r, s, command))}`,
         // Readiness gate: started means healthy (see launch.ts for why not Type=notify).
@@ -67,14 +67,13 @@ export function renderAppUnit(r: ResolvedNative, s: ResolvedService): string {
   ]);
 }
 
-export function renderHealthUnit(r: ResolvedNative): string {
+export function renderHealthUnit(r: ResolvedNative, h: HealthSpec): string {
   const p = r.paths;
-  const h = r.health;
-  const port = h?.port ?? 8010;
+  const port = h.port;
   const uses: DataService[] = [];
-  if (h?.postgres) uses.push("postgresql");
-  if (h?.redis) uses.push("redis");
-  if (h?.rabbitmq) uses.push("rabbitmq");
+  if (h.postgres) uses.push("postgresql");
+  if (h.redis) uses.push("redis");
+  if (h.rabbitmq) uses.push("rabbitmq");
   const deps = dependencyUnits(r, uses);
   return renderUnit(`${r.project}: unified /health endpoint on port ${port} (for Zabbix).`, [
     [
@@ -93,7 +92,7 @@ export function renderHealthUnit(r: ResolvedNative): string {
         "Type=exec",
         "DynamicUser=yes",
         `EnvironmentFile=-${p.secretsFile("health")}`,
-        `ExecStart=/usr/bin/python3 ${p.healthCommand} serve --config ${p.healthConfig} --bind ${h?.bind ?? "0.0.0.0"} --port ${port}`,
+        `ExecStart=/usr/bin/python3 ${p.healthCommand} serve --config ${p.healthConfig} --bind ${h.bind} --port ${port}`,
         `SyslogIdentifier=${r.project}-health`,
         ...restartPolicy({ restartSec: 5, maxDelaySec: 60, steps: 5, systemdVersion: r.systemdVersion }),
         NETWORK_FAMILIES,

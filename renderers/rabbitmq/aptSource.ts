@@ -43,15 +43,6 @@ export type RabbitSource =
    */
   | { readonly kind: "rabbitmq"; readonly version?: string; readonly erlangVersion?: string };
 
-const APT_VERSION_GLOB = /^[0-9][0-9A-Za-z.+~:*-]*$/;
-
-export function assertRabbitSource(source: RabbitSource): void {
-  if (source.kind !== "rabbitmq") return;
-  for (const [what, v] of [["version", source.version], ["erlangVersion", source.erlangVersion]] as const) {
-    if (v !== undefined && !APT_VERSION_GLOB.test(v)) throw new Error(`rabbitmq source ${what} "${v}" must be an apt version or glob such as 3.13.*`);
-  }
-}
-
 /** The sources list naming the pinned keyring; Debian bookworm builds of both repositories. */
 export function renderRabbitAptSources(): string {
   const line = (mirror: string, repo: string) =>

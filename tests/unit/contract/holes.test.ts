@@ -67,6 +67,67 @@ describe("configs that were accepted and then crashed are refused", () => {
   });
 });
 
+describe("the rules the RabbitMQ renderer asserted are the contract's", () => {
+  it("no guest, distinct users, RabbitMQ names and apt version pins, each with its key path", () => {
+    const sa: Raw = rawStackConfig("stock-analysis");
+    const rabbit = sa["hostServices"]["stock-analysis"].rabbitmq;
+    rabbit.appUser.name = "guest";
+    rabbit.adminUser = { name: "guest", passwordSecret: rabbit.appUser.passwordSecret };
+    rabbit.deadLetterQueue = "dlq with spaces";
+    rabbit.source = { kind: "rabbitmq", version: "latest; rm -rf /" };
+    expectProblem(sa, `${SA}.rabbitmq.appUser.name`, /'guest' is RabbitMQ's built-in account/);
+    expectProblem(sa, `${SA}.rabbitmq.adminUser.name`, /is the same user as appUser/);
+    expectProblem(sa, `${SA}.rabbitmq.deadLetterQueue`, /characters RabbitMQ names cannot hold/);
+    expectProblem(sa, `${SA}.rabbitmq.source.version`, /got string "latest; rm -rf \/"/, /an apt version or glob/);
+  });
+});
+
+describe("the rules the backup renderer asserted are the contract's", () => {
+  it("databases, directory and retention, each with its key path", () => {
+    const sa: Raw = rawStackConfig("stock-analysis");
+    const backup = sa["hostServices"]["stock-analysis"].backup;
+    backup.databases = ["a; rm -rf /"];
+    backup.directory = "relative/dir";
+    expectProblem(sa, `${SA}.backup.databases[0]`, /got string "a; rm -rf \/"/, /lowercase PostgreSQL identifier/);
+    expectProblem(sa, `${SA}.backup.directory`, /relative\/dir/);
+    const forever: Raw = rawStackConfig("stock-analysis");
+    forever["hostServices"]["stock-analysis"].backup.keepDays = 0;
+    delete forever["hostServices"]["stock-analysis"].backup.keepCount;
+    expectProblem(forever, `${SA}.backup.keepDays`, /keeps every dump forever/, /keepDays of 1 or more, or a keepCount/);
+    const none: Raw = rawStackConfig("stock-analysis");
+    none["hostServices"]["stock-analysis"].backup.databases = [];
+    expectProblem(none, `${SA}.backup.databases`, /.+/);
+  });
+
+  it("a backup on the shared storage refuses the guests' root group as the share's group (the job runs with it)", () => {
+    const sa: Raw = rawStackConfig("stock-analysis");
+    sa["sharedStorage"].ownerGid = 100000;
+    expectProblem(sa, "parity:sharedStorage.ownerGid", /100000 is the guests' root group \(gid 0\), which the backup job on host 'stock-analysis' would run with/, /guest gid 1\.\.65535/);
+    sa["sharedStorage"].ownerGid = 100001;
+    expect(problemsOf(sa)).toEqual([]);
+  });
+});
+
+describe("the rules the native-services renderer asserted are the contract's", () => {
+  it("names, pins and paths (schema), ports, health checks and uv's pin (cross-checks), each with its key path", () => {
+    const sa: Raw = rawStackConfig("stock-analysis");
+    const native = sa["hostServices"]["stock-analysis"].native;
+    native.services[0] = { ...native.services[0], name: "Bad", path: "../etc" };
+    native.sources.app = { ...native.sources.app, commit: "main" };
+    expectProblem(sa, `${SA}.native.services[0].name`, /got string "Bad"/);
+    expectProblem(sa, `${SA}.native.services[0].path`, /got string "\.\.\/etc"/, /inside the release/);
+    expectProblem(sa, `${SA}.native.sources.app.commit`, /got string "main"/, /40-hex commit SHA/);
+    const cross: Raw = rawStackConfig("stock-analysis");
+    const n = cross["hostServices"]["stock-analysis"].native;
+    n.services[1] = { ...n.services[1], port: 8001 };
+    n.services[2] = { ...n.services[2], health: { timeoutSeconds: 60 } };
+    n.uv = { url: "https://example.invalid/uv" };
+    expectProblem(cross, `${SA}.native.services[1].port`, /port 8001 is already used by native service 'broker-gateway'/);
+    expectProblem(cross, `${SA}.native.services[2].health`, /declares no check/);
+    expectProblem(cross, `${SA}.native.uv.sha256`, /missing: uv.url is downloaded and must be pinned/);
+  });
+});
+
 describe("the rules the PostgreSQL renderer asserted are the contract's", () => {
   it("names, CIDRs, sizes and every reference to a role or database, each with its key path", () => {
     const sa: Raw = rawStackConfig("stock-analysis");

@@ -37,8 +37,8 @@ describe("guest ingress from flows", () => {
     ]);
     const rabbit = m.hostServices[0]!.rabbitmq!;
     expect([rabbit.amqpListeners, rabbit.managementIp]).toEqual([["127.0.0.1:5672"], "0.0.0.0"]);
-    expect(m.hostServices[0]!.native!.services.map((s) => `${s.name}@${s.bindHost ?? "bindHost"}`)).toEqual([
-      "broker-gateway@127.0.0.1", "intelligent-core@127.0.0.1", "event-bus@127.0.0.1", "monitoring@127.0.0.1", "frontend@bindHost",
+    expect(m.hostServices[0]!.native!.services.map((s) => `${s.name}@${s.bindHost}`)).toEqual([
+      "broker-gateway@127.0.0.1", "intelligent-core@127.0.0.1", "event-bus@127.0.0.1", "monitoring@127.0.0.1", "frontend@0.0.0.0",
     ]);
   });
 

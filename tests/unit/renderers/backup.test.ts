@@ -42,13 +42,5 @@ describe("renderPgBackup", () => {
     expect(shared.script).toContain('usermod -aG "$shared_group" postgres');
     expect(shared.script).toContain('install -d -m 2750 -o postgres -g "$DIR_GROUP" "$DIR"');
     expect(b.script).not.toContain("usermod");
-    expect(() => renderPgBackup({ databases: ["a"], sharedGroup: 0 })).toThrow(/guest gid/);
-  });
-
-  test("validation", () => {
-    expect(() => renderPgBackup({ databases: [] })).toThrow(/at least one/);
-    expect(() => renderPgBackup({ databases: ["a"], keepDays: 0 })).toThrow(/retention/);
-    expect(() => renderPgBackup({ databases: ["a"], directory: "relative/dir" })).toThrow(/absolute/);
-    expect(() => renderPgBackup({ databases: ["a; rm -rf /"] })).toThrow(/backup database/);
   });
 });

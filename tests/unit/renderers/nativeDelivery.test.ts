@@ -57,7 +57,7 @@ describe("native services: application delivery", () => {
   });
 
   test("a command health check gates readiness through parity-exec; the aggregate probes its port", () => {
-    const svc = nativeServicesSpec().services.map((x, i) => (i === 4 ? { ...x, health: { command: ["python", "-m", "app.ping"], timeoutSeconds: 20 } } : x));
+    const svc = nativeServicesSpec().services.map((x, i) => (i === 4 ? { ...x, health: { http: undefined, command: ["python", "-m", "app.ping"], timeoutSeconds: 20 } } : x));
     const b = renderNativeServices(spec({ services: svc }));
     const unit = lines(fileOf(b, "/etc/systemd/system/stock-analysis-frontend.service").content);
     expect(unit).toContain("ExecStartPost=/opt/stock-analysis/bin/parity-wait-healthy 20 command /opt/stock-analysis/bin/parity-exec /opt/stock-analysis/app/current frontend services/frontend python -m app.ping");
@@ -73,19 +73,19 @@ describe("native services: application delivery", () => {
   });
 
   test("tag: fetched and checked against the pinned commit", () => {
-    const s = renderNativeServices(spec({ sources: [{ name: "app", git: { url: "https://x.example/r.git", commit: COMMIT, tag: "v1.2.0" } }] })).script;
+    const s = renderNativeServices(spec({ sources: [{ name: "app", git: { url: "https://x.example/r.git", commit: COMMIT, tag: "v1.2.0" }, credentials: undefined }] })).script;
     expect(s).toContain(`fetch_git 'app' 'https://x.example/r.git' '${COMMIT}' 'v1.2.0'`);
     expect(s).toContain('[ "$got" = "$commit" ] || die "source $name: tag $tag points at $got, not the pinned commit $commit');
   });
 
   test("private sources: token as an http header from the environment, deploy key in a root-only file; never argv", () => {
-    const token = renderNativeServices(spec({ sources: [{ name: "app", git: { url: "https://x.example/r.git", commit: COMMIT }, credentials: { kind: "token", secret: "PARITY_SECRET_GIT_TOKEN" } }] }));
+    const token = renderNativeServices(spec({ sources: [{ name: "app", git: { url: "https://x.example/r.git", commit: COMMIT, tag: undefined }, credentials: { kind: "token", secret: "PARITY_SECRET_GIT_TOKEN", username: "x-access-token" } }] }));
     expect(token.secretEnv).toContain("PARITY_SECRET_GIT_TOKEN");
     expect(token.script).toContain(`fetch_git 'app' 'https://x.example/r.git' '${COMMIT}' '' 'token' 'PARITY_SECRET_GIT_TOKEN' 'x-access-token' "$dest"`);
     expect(token.script).toContain('export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0="http.$url.extraHeader"');
     // The secret is only ever dereferenced inside assignments or printf to a pipe/file.
     for (const line of token.script.split("\n").filter((l) => l.includes("${!var}"))) expect(line).toMatch(/GIT_CONFIG_VALUE_0=|printf '%s\\n' "\$\{!var\}" > "\$keydir\/key"|-H @<\(printf/);
-    const key = renderNativeServices(spec({ sources: [{ name: "app", git: { url: "git@github.com:o/r.git", commit: COMMIT }, credentials: { kind: "sshKey", secret: "PARITY_SECRET_DEPLOY_KEY", knownHosts: ["github.com ssh-ed25519 AAAAC3Nza"] } }] }));
+    const key = renderNativeServices(spec({ sources: [{ name: "app", git: { url: "git@github.com:o/r.git", commit: COMMIT, tag: undefined }, credentials: { kind: "sshKey", secret: "PARITY_SECRET_DEPLOY_KEY", knownHosts: ["github.com ssh-ed25519 AAAAC3Nza"] } }] }));
     expect(key.script).toContain("(umask 077; printf '%s\\n' \"${!var}\" > \"$keydir/key\")");
     expect(key.script).toContain("StrictHostKeyChecking=$strict");
     expect(key.script).toContain("printf '%s\\n' 'github.com ssh-ed25519 AAAAC3Nza' > \"$SOURCES_CACHE/app.known_hosts\"");
@@ -94,7 +94,7 @@ describe("native services: application delivery", () => {
   });
 
   test("archive: downloaded, sha256 checked, unpacked; release named by the sha256", () => {
-    const s = renderNativeServices(spec({ sources: [{ name: "app", archive: { url: "https://x.example/app-1.2.tar.gz", sha256: SHA256, stripComponents: 1 } }] })).script;
+    const s = renderNativeServices(spec({ sources: [{ name: "app", archive: { url: "https://x.example/app-1.2.tar.gz", sha256: SHA256, stripComponents: 1 }, credentials: undefined }] })).script;
     expect(s).toContain(`ref='${SHA256.slice(0, 40)}'`);
     expect(s).toContain(`fetch_archive 'app' 'https://x.example/app-1.2.tar.gz' '${SHA256}' '1' 'none' '' "$dest"`);
     expect(s).toContain('die "source $name: $url does not match the pinned sha256 $sha"');
