@@ -1,18 +1,9 @@
-import { ContractError } from "../../../contract/problems";
-import { validateStackConfig } from "../../../contract/validate";
+import { contractProblems } from "../../helpers/contractProblems";
 import { rawStackConfig } from "../../helpers/stackConfig";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Raw = Record<string, any>;
-const problems = (raw: Raw): string[] => {
-  try {
-    validateStackConfig(raw, "t");
-    return [];
-  } catch (e) {
-    if (e instanceof ContractError) return e.problems.map((p) => `${p.path}: ${p.problem} | ${p.allowed}`);
-    throw e;
-  }
-};
+const problems = (raw: Raw): string[] => contractProblems(raw);
 const devLifebuddy = (): Raw => {
   const raw = rawStackConfig("lifebuddy") as Raw;
   raw["profile"] = "dev";

@@ -1,25 +1,17 @@
 import { parse } from "yaml";
-import { ContractError } from "../../../contract/problems";
 import { validateStackConfig } from "../../../contract/validate";
 import { buildModel } from "../../../model/build";
 import type { PlatformModel } from "../../../model/types";
 import { GRAFANA_DASHBOARDS_DIR, JAEGER_DATASOURCE_UID, PROMETHEUS_DATASOURCE_UID, renderGrafanaProvisioning } from "../../../renderers/observability/grafana";
 import { renderPrometheusConfig } from "../../../renderers/observability/prometheus";
 import { CONFIG_HASH_LABEL, withObservabilityConfig } from "../../../stacks/observability";
+import { contractProblems } from "../../helpers/contractProblems";
 import { rawStackConfig } from "../../helpers/stackConfig";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Raw = Record<string, any>;
 const model = (raw: Raw, stack: string): PlatformModel => buildModel(validateStackConfig(raw, stack), stack);
-const problems = (raw: Raw): string[] => {
-  try {
-    validateStackConfig(raw, "t");
-    return [];
-  } catch (e) {
-    if (e instanceof ContractError) return e.problems.map((p) => `${p.path}: ${p.problem} | ${p.allowed}`);
-    throw e;
-  }
-};
+const problems = (raw: Raw): string[] => contractProblems(raw);
 const jobs = (m: PlatformModel) =>
   (parse(renderPrometheusConfig(m.stack, m.observability!)) as { scrape_configs: { job_name: string; metrics_path?: string; static_configs: { targets: string[]; labels: Record<string, string> }[] }[] }).scrape_configs
     .map((j) => [j.job_name, j.static_configs[0]!.targets[0], j.metrics_path ?? "(default)", j.static_configs[0]!.labels]);
