@@ -4,7 +4,8 @@
  * and/or count; `parity-pg-restore <dump> <db>` restores one into an empty database.
  */
 import type { ProvisionBundle } from "./bundle";
-import { scriptPrelude, shq } from "./common/shell";
+import { scriptPrelude } from "./common/shell";
+import { shq } from "../core/shell";
 import { HARDENING, renderUnit } from "./common/systemd";
 import { renderBackupCommand, renderRestoreCommand } from "./backup/commands";
 import { SHARED_GROUP_NAME } from "./sharedDirectory";

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { shq } from "../core/shell";
 
 /**
  * A file a provisioning step places on a guest. `path` is absolute on the guest.
@@ -69,10 +70,6 @@ export function bundleHash(bundle: ProvisionBundle): string {
   return h.digest("hex");
 }
 
-function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
 /**
  * The bundle as one self-contained `entrypoint.sh`: it reads secrets from stdin
  * (`NAME=<base64>` lines), installs each embedded file only when its bytes, mode or owner
@@ -83,7 +80,7 @@ export function renderEntrypoint(bundle: ProvisionBundle): string {
   const installs = bundle.files
     .map((f) => {
       const b64 = Buffer.from(f.content, "utf8").toString("base64").replace(/(.{76})/g, "$1\n");
-      return `install_file ${shellQuote(f.path)} ${shellQuote(f.mode)} ${shellQuote(fileOwner(f))} <<'PARITY_PAYLOAD'\n${b64}\nPARITY_PAYLOAD`;
+      return `install_file ${shq(f.path)} ${shq(f.mode)} ${shq(fileOwner(f))} <<'PARITY_PAYLOAD'\n${b64}\nPARITY_PAYLOAD`;
     })
     .join("\n");
   const script = Buffer.from(bundle.script, "utf8").toString("base64").replace(/(.{76})/g, "$1\n");

@@ -10,7 +10,8 @@
  */
 import type { ProvisionBundle } from "./bundle";
 import type { GuestFirewallModel, IngressRule } from "../model/guestFirewall";
-import { scriptPrelude, shq } from "./common/shell";
+import { scriptPrelude } from "./common/shell";
+import { shq } from "../core/shell";
 import { renderUnit } from "./common/systemd";
 
 export const GUEST_NFT_FILE = "/etc/parity/nftables/guest.nft";

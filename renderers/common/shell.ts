@@ -6,16 +6,7 @@
  * packages dpkg says are missing, and `changed <path>` to ask whether the entrypoint replaced
  * a file in this run (`PARITY_CHANGED_FILES`).
  */
-
-/** Single-quotes a string for bash. */
-export function shq(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-/** Bash array literal of quoted words, e.g. `('a' 'b')`. */
-export function bashArray(items: readonly string[]): string {
-  return `(${items.map(shq).join(" ")})`;
-}
+import { shq } from "../../core/shell";
 
 /**
  * The common head of every script. `step` names the step in log lines.

@@ -10,7 +10,7 @@
  * running release stays untouched.
  */
 import type { ResolvedNative, ResolvedService } from "../nativeServices";
-import { shq } from "../common/shell";
+import { shq } from "../../core/shell";
 import { execLine, serviceArgv } from "./units";
 import { bashText, releaseRef, renderFetch, type SourceSpec } from "./sources";
 

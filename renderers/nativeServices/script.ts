@@ -1,6 +1,7 @@
 /** The native services step's script: Python, uv (only from configured sources), secrets, releases, units. */
 import type { NativeService, ResolvedNative } from "../nativeServices";
-import { scriptPrelude, shq } from "../common/shell";
+import { scriptPrelude } from "../common/shell";
+import { shq } from "../../core/shell";
 import { splitTemplate } from "./env";
 import { RELEASE_FUNCTIONS, renderReleases, renderRollbackAndPrune } from "./release";
 import { FETCH_FUNCTIONS, sourcePackages } from "./sources";

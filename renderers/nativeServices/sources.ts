@@ -7,7 +7,7 @@
  * pipe); an SSH deploy key is written to a root-only file in a private temporary directory for
  * the duration of the fetch.
  */
-import { shq } from "../common/shell";
+import { shq } from "../../core/shell";
 
 export interface GitPin {
   readonly url: string;

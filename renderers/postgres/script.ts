@@ -1,6 +1,7 @@
 /** The PostgreSQL step's script: packages, cluster, config reload/restart, roles, migrations. */
 import type { ResolvedPostgres } from "../postgres";
-import { bashArray, scriptPrelude, shq } from "../common/shell";
+import { scriptPrelude } from "../common/shell";
+import { bashArray, shq } from "../../core/shell";
 import { refreshUnitName, renderEventStoreMigrations } from "./eventStore";
 
 export function renderPostgresScript(r: ResolvedPostgres): string {

@@ -9,7 +9,7 @@
  * repository trusts this one).
  */
 import type { ResolvedRabbit } from "../rabbitmq";
-import { shq } from "../common/shell";
+import { shq } from "../../core/shell";
 
 /** Team RabbitMQ's main signing key ("RabbitMQ Release Signing Key <info@rabbitmq.com>"). */
 export const RABBITMQ_TEAM_KEY_FINGERPRINT = "0A9AF2115F4687BD29803A206B73A36E6026DFCA";

@@ -1,7 +1,8 @@
 /** The RabbitMQ step's script: package, restart on config change, topology, users, no guest. */
 import type { ResolvedRabbit } from "../rabbitmq";
 import { RABBIT_CONF, RABBIT_DEFINITIONS } from "./paths";
-import { scriptPrelude, shq } from "../common/shell";
+import { scriptPrelude } from "../common/shell";
+import { shq } from "../../core/shell";
 import { renderRabbitInstallScript } from "./aptSource";
 
 export function renderRabbitScript(r: ResolvedRabbit): string {

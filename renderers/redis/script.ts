@@ -1,6 +1,7 @@
 /** The Redis step's script: packages, auth file, per-node restart or live CONFIG SET, cluster creation. */
 import type { ResolvedRedis } from "../redis";
-import { scriptPrelude, shq } from "../common/shell";
+import { scriptPrelude } from "../common/shell";
+import { shq } from "../../core/shell";
 import { REDIS_AUTH_FILE, REDIS_CONF_DIR, REDIS_UNIT_FILE } from "./paths";
 
 export function renderRedisScript(r: ResolvedRedis): string {

@@ -11,7 +11,8 @@ import { FIRSTBOOT_SCRIPT, FIRSTBOOT_UNIT, HOSTKEYS_UNIT, METADATA_FILE, renderF
   renderHostKeysUnit, renderMetadata } from "./firstboot";
 import { FORBIDDEN_PATHS, bundleLiteralHits } from "./guard";
 import { renderDeploymentNotes } from "./readme";
-import { CACHE_DIR, TEMPLATE_BASE_PACKAGES, assembleArchive, bash, ensurePackageLayer, shq } from "./rootfs";
+import { CACHE_DIR, TEMPLATE_BASE_PACKAGES, assembleArchive, bash, ensurePackageLayer } from "./rootfs";
+import { shq } from "../../core/shell";
 import { TemplatePlan, loadModel, pickHost, planTemplate } from "./steps";
 
 export interface BuildOptions {

@@ -5,6 +5,7 @@
  */
 import { BUNDLE_ROOT, bundleDir, bundleHash } from "../../renderers/bundle";
 import type { TemplatePlan } from "./steps";
+import { shq } from "../../core/shell";
 
 export const FIRSTBOOT_SCRIPT = "/usr/local/sbin/parity-firstboot";
 export const FIRSTBOOT_UNIT = "parity-firstboot.service";
@@ -12,10 +13,6 @@ export const HOSTKEYS_UNIT = "parity-ssh-hostkeys.service";
 export const SECRETS_FILE = "/etc/parity/secrets.env";
 export const DONE_FILE = "/var/lib/parity/firstboot.done";
 export const METADATA_FILE = "/etc/parity/template.json";
-
-function shq(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 /** Every secret env name some step reads, sorted: what secrets.env must (and may only) hold. */
 export function secretNames(plan: TemplatePlan): string[] {

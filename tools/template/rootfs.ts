@@ -6,6 +6,7 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { basename } from "node:path";
+import { shq } from "../../core/shell";
 
 export const CACHE_DIR = "/var/cache/parity-template";
 /** Bump when the layer script changes in a way the package list does not show. */
@@ -17,10 +18,6 @@ const LAYER_VERSION = "1";
  * them a guest from this template has no network on Proxmox (the test bed's LXC sets the address itself).
  */
 export const TEMPLATE_BASE_PACKAGES: readonly string[] = ["ifupdown", "isc-dhcp-client"];
-
-export function shq(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 /** Runs a strict-mode bash script; rejects with the script's stderr tail on failure. */
 export function bash(script: string, timeoutMs = 30 * 60_000): Promise<string> {

@@ -21,10 +21,7 @@ export const STATE_DIR = "/var/lib/parity-testbed";
 /** One lock for every host-side mutation: two jest processes may share this machine. */
 const LOCK_FILE = `${STATE_DIR}/host.lock`;
 
-/** Quotes a string for bash, so scripts can embed arbitrary values safely. */
-export function shq(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
+export { shq } from "../../../core/shell";
 
 /**
  * Runs a program without a shell. On timeout the child gets SIGKILL and the result has

@@ -23,6 +23,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RecordedResource } from "../../../../tools/mockRuntime";
 import { DOCKER, docker, dockerStatus } from "./engine";
+import { shq } from "../../../../core/shell";
 
 type Json = Record<string, unknown>;
 const CONTAINER = "docker:index/container:Container";
@@ -67,8 +68,6 @@ export class StepFailed extends Error {
 const hashOf = (r: RecordedResource) => createHash("sha256").update(JSON.stringify(r.rawInputs)).digest("hex");
 const list = <T = Json>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
 
-/** POSIX quoting for the CLI's shell-form health check. */
-const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 function createArgs(i: Json): string[] {
   const nets = list<{ name: string; aliases: string[] }>(i["networksAdvanced"]);
