@@ -1,5 +1,5 @@
 import { StackConfig, ServiceConfig, WorkerPoolConfig } from "../contract/schema/stack";
-import { parseImageRef } from "../contract/checks/images";
+import { parseImageRef } from "../core/imageRef";
 import { plainValue, resolveTemplate, ResolveContext } from "./env";
 import { azureEnv, AzureAppSettings, azureAddressing } from "./azure";
 import { buildHostServices } from "./hostServices";
@@ -7,7 +7,7 @@ import { deriveGuestFirewalls } from "./guestFirewall";
 import { deriveNetworks } from "./networks";
 import { deriveProxies, rolloutOf, withProxyMembers } from "./rollout";
 import { ContainerModel, HostModel, PlatformModel, SharedStorageModel } from "./types";
-import { workerInstanceName, workerSlots } from "./workerSlots";
+import { workerInstanceName, workerSlots } from "../core/workerSlots";
 import { guestId } from "../contract/idmap";
 import { buildObservability } from "./observability";
 

@@ -12,26 +12,9 @@
  */
 import type { StackConfig } from "../contract/schema/stack";
 import type { ContainerModel, HostModel } from "./types";
+import type { GuestFirewallModel, IngressRule } from "../renderers/guestFirewallSpec";
 
-export interface IngressRule {
-  readonly port: number;
-  /** IPv4 CIDRs allowed to open TCP connections to `port`. */
-  readonly sources: readonly string[];
-  /** Why the port is open: shown as the rule's comment. */
-  readonly why: string;
-  /**
-   * `input`: a socket of the guest itself. `published`: a Docker-published port, which Docker
-   * DNATs to a container, so the packet takes the forward path, not input.
-   */
-  readonly path: "input" | "published";
-}
-
-export interface GuestFirewallModel {
-  readonly host: string;
-  readonly adminSources: readonly string[];
-  /** Sorted by port, then path. */
-  readonly rules: readonly IngressRule[];
-}
+export type { GuestFirewallModel, IngressRule } from "../renderers/guestFirewallSpec";
 
 const LOOPBACK = /^(-?127\.|-?::1$|localhost$)/;
 const beyondLoopback = (addresses: readonly string[]) => addresses.some((a) => !LOOPBACK.test(a));

@@ -6,23 +6,9 @@
 import { jaegerQueryPort } from "../contract/checks/metrics";
 import { StackConfig } from "../contract/schema/stack";
 import { ContainerModel } from "./types";
+import type { ObservabilityModel, ScrapeTarget } from "../renderers/observability/spec";
 
-export interface ScrapeTarget {
-  /** Job name: the service, or the worker replica's container name. */
-  readonly job: string;
-  /** `host:port` as Prometheus dials it. */
-  readonly address: string;
-  readonly path: string;
-  /** Labels on every series of the job. */
-  readonly labels: Readonly<Record<string, string>>;
-}
-
-export interface ObservabilityModel {
-  readonly prometheus: { readonly container: string; readonly port: number; readonly scrapeIntervalSeconds: number };
-  /** One per service and per worker replica that declares `metrics`, in config order. */
-  readonly targets: readonly ScrapeTarget[];
-  readonly grafana?: { readonly container: string; readonly prometheusUrl: string; readonly jaegerUrl?: string };
-}
+export type { ObservabilityModel, ScrapeTarget } from "../renderers/observability/spec";
 
 type Instance = Omit<ContainerModel, "networks">;
 

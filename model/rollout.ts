@@ -1,3 +1,5 @@
+import type { ProxyModel } from "../renderers/rollout/proxySpec";
+import { PROXY_CONTAINER } from "../core/reservedNames";
 import { createHash } from "node:crypto";
 import type { NetworkModel } from "./networks";
 
@@ -35,8 +37,6 @@ export interface RolloutModel {
 /** Documented defaults: a request finishes in seconds; a backtest or training job needs minutes to checkpoint. */
 export const DEFAULT_STOP_TIMEOUT_SECONDS = { service: 30, worker: 300 } as const;
 
-/** Name of the per-host proxy container; a service may not take it (contract check). */
-export const PROXY_CONTAINER = "parity-proxy";
 
 export interface RolloutInput {
   readonly kind: "service" | "worker";
@@ -90,23 +90,7 @@ export function versionedName(name: string, fingerprint: string): string {
   return `${name}-${createHash("sha256").update(fingerprint).digest("hex").slice(0, 8)}`;
 }
 
-/** A host's proxy: the host ports it owns and where each one routes. */
-export interface ProxyModel {
-  readonly host: string;
-  readonly name: string;
-  readonly routes: readonly ProxyRoute[];
-  /** The edge networks of the services it fronts: it joins those and no other. */
-  readonly networks: readonly string[];
-  /** json-file log rotation, as for every container (`parity:containerLogs`). */
-  readonly logs: { readonly maxSizeMb: number; readonly maxFiles: number };
-}
-
-export interface ProxyRoute {
-  readonly service: string;
-  readonly hostPort: number;
-  readonly containerPort: number;
-  readonly healthPath: string;
-}
+export type { ProxyModel, ProxyRoute } from "../renderers/rollout/proxySpec";
 
 interface ProxiedMember {
   readonly name: string;

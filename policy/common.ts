@@ -19,11 +19,7 @@ export const TYPES = {
   containerApp: "azure-native:app:ContainerApp",
 } as const;
 
-/** Names that only ever hold secrets (kept in step with contract/checks/env.ts). */
-export const SECRET_NAME = /(PASSWORD|PASSWD|_PASS$|SECRET|TOKEN|PRIVATE_KEY|API_KEY|_KEY$|CREDENTIALS?$)/i;
-
-/** `scheme://user:password@host` with a password part. */
-export const INLINE_CREDENTIAL = /^[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:([^\s/@]+)@/i;
+export { INLINE_CREDENTIAL, SECRET_NAME } from "../core/secretNames";
 
 export function isUnknownValueError(e: unknown): boolean {
   return e instanceof Error && e.constructor.name === "UnknownValueError";

@@ -1,9 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { parseImageRef } from "../contract/checks/images";
+import { DIGEST, FLOATING_TAGS, parseImageRef } from "../core/imageRef";
 import { TYPES, known, knownItems } from "./common";
-
-/** Tags that move: a deployment using one is not reproducible and cannot be rolled back by tag. */
-const FLOATING_TAGS = new Set(["latest", "stable", "main", "master", "edge", "nightly", "dev"]);
 
 /** An image ID (`sha256:<64 hex>`) names exact bytes: what a Container gets from a RemoteImage. */
 const IMAGE_ID = /^sha256:[a-f0-9]{64}$/;
@@ -12,7 +9,7 @@ const IMAGE_ID = /^sha256:[a-f0-9]{64}$/;
 export function unpinnedReason(ref: string): string | undefined {
   if (IMAGE_ID.test(ref)) return undefined;
   const { tag, digest } = parseImageRef(ref);
-  if (digest !== undefined) return /^sha256:[a-f0-9]{64}$/.test(digest) ? undefined : `'${ref}' has a malformed digest`;
+  if (digest !== undefined) return DIGEST.test(digest) ? undefined : `'${ref}' has a malformed digest`;
   if (tag === undefined) return `'${ref}' has no tag (Docker pulls :latest)`;
   if (FLOATING_TAGS.has(tag)) return `'${ref}' uses the floating tag '${tag}'`;
   return undefined;

@@ -9,7 +9,7 @@
  * A systemd unit loads it at boot before the network comes up, so there is no open window.
  */
 import type { ProvisionBundle } from "./bundle";
-import type { GuestFirewallModel, IngressRule } from "../model/guestFirewall";
+import type { GuestFirewallModel, IngressRule } from "./guestFirewallSpec";
 import { scriptPrelude } from "./common/shell";
 import { shq } from "../core/shell";
 import { renderUnit } from "./common/systemd";

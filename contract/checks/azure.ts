@@ -4,7 +4,7 @@ import { Problem } from "../problems";
 import { StackConfig } from "../schema/stack";
 import { azureNames, NAME_RULES, NameKind, nameProblem } from "../../model/azureNames";
 import { CLIENT_ID_VARIABLE, redisUsers } from "../../model/azure";
-import { workerInstanceName } from "../../model/workerSlots";
+import { workerInstanceName } from "../../core/workerSlots";
 
 function toInt(ip: string): number {
   return ip.split(".").reduce((acc, o) => acc * 256 + Number(o), 0) >>> 0;

@@ -1,6 +1,6 @@
 import { Problem } from "../problems";
 import { StackConfig } from "../schema/stack";
-import { slotHost } from "../../model/workerSlots";
+import { slotHost } from "../../core/workerSlots";
 
 /** Guests must fit their node, and container memory (at current replicas) must fit its guest. */
 export function checkCapacity(cfg: StackConfig): Problem[] {

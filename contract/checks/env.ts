@@ -1,12 +1,11 @@
+import { INLINE_CREDENTIAL, SECRET_NAME } from "../../core/secretNames";
 import { didYouMean } from "../didYouMean";
 import { REFERENCE_FORMS, TemplateRef, parseTemplate, templateRefs } from "../envTemplate";
 import { Problem } from "../problems";
 import { ServiceConfig, StackConfig, WorkerPoolConfig } from "../schema/stack";
 
 /** Names that only ever hold secrets. */
-const SECRET_NAME = /(PASSWORD|PASSWD|_PASS$|SECRET|TOKEN|PRIVATE_KEY|API_KEY|CREDENTIALS?$)/;
 /** `scheme://user:password@` with a literal password. */
-const INLINE_CREDENTIAL = /^[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:([^\s/@]+)@/i;
 
 type Container = (ServiceConfig | WorkerPoolConfig) & { kind: "service" | "worker"; path: string };
 

@@ -1,20 +1,8 @@
 import { Problem } from "../problems";
 import { StackConfig } from "../schema/stack";
-
-/** Splits `registry/repo:tag@digest` into its parts (Docker's reference grammar, loosely). */
-export function parseImageRef(ref: string): { repository: string; tag?: string; digest?: string; registry?: string } {
-  const [nameTag, digest] = ref.split("@") as [string, string | undefined];
-  const lastSlash = nameTag.lastIndexOf("/");
-  const colon = nameTag.indexOf(":", lastSlash + 1);
-  const repository = colon === -1 ? nameTag : nameTag.slice(0, colon);
-  const tag = colon === -1 ? undefined : nameTag.slice(colon + 1);
-  const first = repository.split("/")[0]!;
-  const registry = repository.includes("/") && /[.:]|^localhost$/.test(first) ? first : undefined;
-  return { repository, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}), ...(registry !== undefined ? { registry } : {}) };
-}
+import { DIGEST, FLOATING_TAGS, parseImageRef } from "../../core/imageRef";
 
 const GIT_SHA = /^[0-9a-f]{7,40}$/;
-const FLOATING = new Set(["latest", "stable", "main", "master", "edge", "nightly"]);
 
 /**
  * Every image is pinned: a digest, or a version tag that does not float. Images from a private
@@ -30,7 +18,7 @@ export function checkImages(cfg: StackConfig): Problem[] {
       out.push({ path, problem: `'${ref}' is not an image reference`, allowed: "registry/repository:tag or repository@sha256:<digest>" });
       continue;
     }
-    if (digest !== undefined && !/^sha256:[a-f0-9]{64}$/.test(digest)) {
+    if (digest !== undefined && !DIGEST.test(digest)) {
       out.push({ path, problem: `'${ref}' has a malformed digest`, allowed: "@sha256: followed by 64 hex digits" });
       continue;
     }
@@ -39,7 +27,7 @@ export function checkImages(cfg: StackConfig): Problem[] {
         out.push({ path, problem: `'${ref}' is a private CI image without a git-SHA tag`, allowed: "a tag of 7–40 lowercase hex digits (the commit CI built), or a digest" });
       continue;
     }
-    if (digest === undefined && (tag === undefined || FLOATING.has(tag)))
+    if (digest === undefined && (tag === undefined || FLOATING_TAGS.has(tag)))
       out.push({ path, problem: tag === undefined ? `'${ref}' has no tag` : `'${ref}' uses the floating tag '${tag}'`, allowed: "a pinned version tag such as postgres:16.4-bookworm, or a digest" });
   }
   return out;

@@ -1,6 +1,6 @@
 import { Problem } from "../problems";
 import { StackConfig } from "../schema/stack";
-import { slotHost, slotPort } from "../../model/workerSlots";
+import { slotHost, slotPort } from "../../core/workerSlots";
 
 /**
  * Two things on one host port fail at deploy time, half-way through. Worker pools are checked at

@@ -1,6 +1,6 @@
 import { Problem } from "../problems";
 import { StackConfig } from "../schema/stack";
-import { PROXY_CONTAINER } from "../../model/rollout";
+import { PROXY_CONTAINER } from "../../core/reservedNames";
 
 /**
  * Rollout settings that cannot do what they say: the proxy's container name is taken per

@@ -1,6 +1,6 @@
 import { Problem } from "../problems";
 import { StackConfig } from "../schema/stack";
-import { workerInstanceName } from "../../model/workerSlots";
+import { workerInstanceName } from "../../core/workerSlots";
 
 /** Reports the second and later occurrence of each value, pointing back at the first. */
 function duplicates(entries: readonly { path: string; value: string | number | undefined }[], what: string): Problem[] {

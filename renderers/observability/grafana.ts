@@ -4,7 +4,7 @@
  * Grafana reads these at start from /etc/grafana/provisioning (its images' default).
  */
 import { stringify } from "yaml";
-import type { ObservabilityModel } from "../../model/observability";
+import type { ObservabilityModel } from "./spec";
 
 export const GRAFANA_PROVISIONING = "/etc/grafana/provisioning";
 export const GRAFANA_DASHBOARDS_DIR = `${GRAFANA_PROVISIONING}/dashboards/parity`;

@@ -3,7 +3,7 @@
  * replica that declares `metrics`, at the addresses the env contract uses (model/observability.ts).
  */
 import { stringify } from "yaml";
-import type { ObservabilityModel } from "../../model/observability";
+import type { ObservabilityModel } from "./spec";
 
 /** Where the official image (and Debian's package) reads its configuration. */
 export const PROMETHEUS_CONFIG_PATH = "/etc/prometheus/prometheus.yml";

@@ -1,4 +1,4 @@
-import type { ProxyModel } from "../../model/rollout";
+import type { ProxyModel } from "./proxySpec";
 
 /** Where the proxy's config lives: the official image's path, used by the Debian package in tests too. */
 export const HAPROXY_CONFIG_PATH = "/usr/local/etc/haproxy/haproxy.cfg";

@@ -1,4 +1,4 @@
-import { slotHost, slotPort, workerSlots } from "../../../model/workerSlots";
+import { slotHost, slotPort, workerSlots } from "../../../core/workerSlots";
 
 const backtest = { ports: [5003, 5004, 5007], overflowPortBase: 5100, hosts: ["workers-b", "workers-c"] };
 const training = { ports: [5005, 5006, 5008], overflowPortBase: 5200, hosts: ["workers-b", "workers-c"] };
