@@ -1,10 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { readStackConfig } from "./contract/loadConfig";
 import { ContractError } from "./contract/problems";
-import { validateStackConfig } from "./contract/validate";
 import { checkDeployEnvironment } from "./contract/deployEnvironment";
-import { buildModel } from "./model/build";
-import { deploy } from "./stacks";
+import { buildModel, targetNamed, validateStackConfig } from "./targets";
 import { stackOutputs } from "./stacks/outputs";
 
 /**
@@ -19,7 +17,7 @@ function main() {
     const config = validateStackConfig(readStackConfig(), stack);
     checkDeployEnvironment(config, process.env, stack, offlinePlan);
     const model = buildModel(config, stack);
-    deploy(model, { environment: process.env, offlinePlan }, config.docker?.host ?? "unix:///var/run/docker.sock");
+    targetNamed(model.target).deploy(model, { environment: process.env, offlinePlan });
     return stackOutputs(model);
   } catch (e) {
     // User mistakes get the report, not a stack trace.

@@ -1,50 +1,47 @@
-import { checkAzure } from "./checks/azure";
-import { checkBuiltTemplates } from "./checks/builtTemplates";
-import { checkCapacity } from "./checks/capacity";
 import { checkAliases, checkContainers } from "./checks/containers";
 import { checkEnv } from "./checks/env";
 import { checkFlows } from "./checks/flows";
 import { checkHardening } from "./checks/hardening";
-import { checkHostServices } from "./checks/hostServices";
 import { checkDevProfile } from "./checks/devProfile";
 import { checkMetrics } from "./checks/metrics";
 import { checkRequiredEnv } from "./checks/requiredEnv";
 import { checkImages } from "./checks/images";
-import { checkNetwork } from "./checks/network";
 import { checkHostPorts } from "./checks/ports";
 import { checkReferences } from "./checks/references";
 import { checkRollout } from "./checks/rollout";
-import { checkTarget } from "./checks/target";
+import { checkOwnedKeys } from "./checks/target";
 import { checkUniqueness } from "./checks/uniqueness";
 import { checkWorkers } from "./checks/workers";
+import { didYouMean } from "./didYouMean";
+import type { TargetContract } from "./target";
 import { z } from "zod";
 import { ContractError, Problem, keyPath } from "./problems";
 import { StackConfig, stackConfig } from "./schema/stack";
-import { problemsFromIssues } from "./zodIssues";
+import { describeType, problemsFromIssues } from "./zodIssues";
 
-/** Cross-checks that need the whole, well-shaped config. */
-export function semanticProblems(cfg: StackConfig, raw: Record<string, unknown>, stack?: string): Problem[] {
+/**
+ * Cross-checks that need the whole, well-shaped config: the common ones, told about the target
+ * through its traits, then the target's own.
+ */
+export function semanticProblems(cfg: StackConfig, raw: Record<string, unknown>, targets: readonly TargetContract[], stack?: string): Problem[] {
+  const t = targets.find((x) => x.name === cfg.target)!;
   return [
-    ...checkTarget(cfg, raw),
+    ...checkOwnedKeys(raw, t, targets),
     ...checkReferences(cfg),
     ...checkUniqueness(cfg),
-    ...checkHostPorts(cfg),
-    ...checkCapacity(cfg),
-    ...checkNetwork(cfg),
+    ...checkHostPorts(cfg, t),
     ...checkWorkers(cfg),
-    ...checkContainers(cfg),
-    ...checkAliases(cfg),
+    ...checkContainers(cfg, t),
+    ...checkAliases(cfg, t),
     ...checkImages(cfg),
-    ...checkEnv(cfg),
+    ...checkEnv(cfg, t),
     ...checkFlows(cfg),
-    ...checkMetrics(cfg),
-    ...checkDevProfile(cfg),
+    ...checkMetrics(cfg, t),
+    ...checkDevProfile(cfg, t),
     ...checkRequiredEnv(cfg),
-    ...checkHostServices(cfg),
-    ...checkAzure(cfg, raw, stack),
-    ...checkBuiltTemplates(cfg, stack),
     ...checkRollout(cfg),
     ...checkHardening(cfg),
+    ...t.check(cfg, raw, stack),
   ];
 }
 
@@ -129,10 +126,20 @@ function restoreIndexes(path: string, rounds: readonly { array: string; index: n
  * hide the cross-checks: what is broken is reported and set aside, and the cross-checks run on
  * whatever parsed, their paths mapped back to the file's own list indexes.
  */
-export function validateStackConfig(raw: Record<string, unknown>, stack?: string): StackConfig {
+export function validateConfig(raw: Record<string, unknown>, targets: readonly TargetContract[], stack?: string): StackConfig {
+  // The target decides which cross-checks apply: with an unknown one only the schema's problems are reported with it.
+  const names = targets.map((t) => t.name);
+  if (!names.includes(String(raw["target"]))) {
+    const value = raw["target"];
+    const hint = typeof value === "string" ? didYouMean(value, names) : undefined;
+    const problems: Problem[] = [{ path: "parity:target", problem: value === undefined ? "missing required key" : `got ${describeType(value)}${hint ? ` (did you mean '${hint}'?)` : ""}`, allowed: `one of ${names.map((n) => JSON.stringify(n)).join(", ")}` }];
+    const parsed = stackConfig.safeParse(raw);
+    if (!parsed.success) problems.push(...problemsFromIssues(stackConfig, raw, parsed.error.issues).filter((p) => p.path !== "parity:target"));
+    throw new ContractError(problems, stack);
+  }
   const first = stackConfig.safeParse(raw);
   if (first.success) {
-    const problems = semanticProblems(first.data, raw, stack);
+    const problems = semanticProblems(first.data, raw, targets, stack);
     if (problems.length) throw new ContractError(problems, stack);
     return first.data;
   }
@@ -149,7 +156,7 @@ export function validateStackConfig(raw: Record<string, unknown>, stack?: string
     if (next.success) {
       const seen = new Set(problems.map((p) => p.path));
       // A cross-check about a key that already has a schema problem adds nothing.
-      for (const p of semanticProblems(next.data, raw, stack)) {
+      for (const p of semanticProblems(next.data, raw, targets, stack)) {
         const path = restoreIndexes(p.path, rounds);
         const unknownName = /unknown [^']*'([^']+)'/.exec(p.problem)?.[1];
         if (!seen.has(path) && !(unknownName !== undefined && setAsideNames.has(unknownName))) problems.push({ ...p, path });

@@ -33,7 +33,7 @@ function unwrap(s: z.ZodType | undefined): z.ZodType | undefined {
   return cur;
 }
 
-function describeType(v: unknown): string {
+export function describeType(v: unknown): string {
   if (v === undefined) return "nothing (the key is missing)";
   if (v === null) return "null";
   if (Array.isArray(v)) return "a list";

@@ -166,10 +166,10 @@ export function azureEnv(
   for (const [name, template] of Object.entries(templates)) {
     const parsed = parseTemplate(template);
     const refs = "error" in parsed ? [] : templateRefs(parsed.parts);
-    const toInsights = cfg.target === "azure" && refs.some((r) => r.kind === "service" && cfg.azure?.realize[r.service] === "applicationInsights");
+    const toInsights = refs.some((r) => r.kind === "service" && cfg.azure?.realize[r.service] === "applicationInsights");
     out[name] = toInsights ? { parts: [], secret: false, platform: "openTelemetryAgent" } : resolve(template);
   }
-  if (cfg.target === "azure" && cfg.azure?.redis?.authentication?.kind === "entraId" && redisUsers(cfg).has(service))
+  if (cfg.azure?.redis?.authentication?.kind === "entraId" && redisUsers(cfg).has(service))
     out[CLIENT_ID_VARIABLE] = { parts: [], secret: false, platform: "identityClientId" };
   return out;
 }

@@ -1,14 +1,15 @@
 import { StackConfig, ServiceConfig, WorkerPoolConfig } from "../contract/schema/stack";
 import { parseImageRef } from "../core/imageRef";
 import { plainValue, resolveTemplate, ResolveContext } from "./env";
-import { azureEnv, AzureAppSettings, azureAddressing } from "./azure";
+import type { AzureAppSettings } from "./azure";
+import { guestId } from "../contract/idmap";
+import type { ManagedApps, TargetModelPart } from "./target";
 import { buildHostServices } from "./hostServices";
 import { deriveGuestFirewalls } from "./guestFirewall";
 import { deriveNetworks } from "./networks";
 import { deriveProxies, rolloutOf, withProxyMembers } from "./rollout";
 import { ContainerModel, HostModel, PlatformModel, SharedStorageModel } from "./types";
 import { workerInstanceName, workerSlots } from "../core/workerSlots";
-import { guestId } from "../contract/idmap";
 import { buildObservability } from "./observability";
 
 /**
@@ -20,9 +21,9 @@ import { buildObservability } from "./observability";
  * Single-host targets (docker) use names and container ports throughout. Azure: one Container
  * App per service and worker slot, reached by app name (see model/azure.ts).
  */
-export function buildModel(cfg: StackConfig, stack: string): PlatformModel {
-  const multiHost = cfg.target === "proxmox";
-  const azure = cfg.target === "azure" ? azureAddressing(cfg, stack) : undefined;
+export function buildPlatformModel(cfg: StackConfig, stack: string, target: TargetModelPart): PlatformModel {
+  const multiHost = target.traits.multiHost;
+  const azure = target.managedApps?.(cfg, stack);
   const hosts = cfg.hosts.map((h) => buildHost(cfg, h));
   const hostByName = new Map(hosts.map((h) => [h.name, h]));
   const services = new Map(cfg.services.map((s) => [s.name, s]));
@@ -50,7 +51,7 @@ export function buildModel(cfg: StackConfig, stack: string): PlatformModel {
     const publicUrl = appUrl ?? (published !== undefined ? `http://${publicHost}:${published}` : undefined);
     // Dev-only published ports (debugging a database or an engine locally) exist only in the dev profile.
     const ports = cfg.profile === "dev" && s.dev?.ports.length ? [...s.ports, ...s.dev.ports] : s.ports;
-    containers.push(buildContainer(cfg, s, { name: s.name, kind: "service", aliases: azure ? [] : aliasesOf(cfg, s), host: multiHost ? s.host : "local", ports, volumes: s.volumes, stateful: s.stateful, ctx, ...(publicUrl ? { publicUrl } : {}), ...(app ? { azure: app } : {}) }));
+    containers.push(buildContainer(cfg, target, azure, s, { name: s.name, kind: "service", aliases: azure ? [] : aliasesOf(cfg, s), host: multiHost ? s.host : "local", ports, volumes: s.volumes, stateful: s.stateful, ctx, ...(publicUrl ? { publicUrl } : {}), ...(app ? { azure: app } : {}) }));
   }
   for (const w of cfg.workers) {
     for (const slot of workerSlots(w, Math.max(0, w.replicas))) {
@@ -61,7 +62,7 @@ export function buildModel(cfg: StackConfig, stack: string): PlatformModel {
       const appUrl = app ? azure!.address(app).url : undefined;
       const ctx: ResolveContext = { stack: stackCtx, self: { name, host: publicHost, port: slot.port, replica: slot.replica, ...(appUrl ? { url: appUrl } : {}) }, ...sharedCtx(cfg, w), reach: reachFrom(slot.host) };
       containers.push(
-        buildContainer(cfg, w, {
+        buildContainer(cfg, target, azure, w, {
           name, kind: "worker", aliases: [], pool: w.name, replica: slot.replica, host: multiHost ? slot.host : "local",
           ports: [{ container: slot.port, host: slot.port }], volumes: [], stateful: false, ctx, publicUrl: appUrl ?? `http://${publicHost}:${slot.port}`,
           ...(app ? { azure: app } : {}),
@@ -92,7 +93,7 @@ export function buildModel(cfg: StackConfig, stack: string): PlatformModel {
   // Azure rolls out revisions itself: no proxy there.
   const proxies = azure ? [] : deriveProxies(containers, flowNetworks, cfg.containerLogs);
   const networks = withProxyMembers(flowNetworks, proxies);
-  const observability = buildObservability(cfg, containers);
+  const observability = buildObservability(cfg, containers, multiHost);
   const withNetworks: ContainerModel[] = containers.map((c) => ({
     ...c,
     networks: networks.filter((n) => n.host === c.host && n.members.includes(c.name)).map((n) => n.name),
@@ -113,6 +114,7 @@ export function buildModel(cfg: StackConfig, stack: string): PlatformModel {
     ...(observability ? { observability } : {}),
     dnsRecords,
     guestFirewalls: deriveGuestFirewalls(cfg, hosts, withNetworks),
+    ...target.extend?.(cfg),
   };
 }
 
@@ -131,14 +133,15 @@ interface InstanceFields {
   azure?: AzureAppSettings;
 }
 
-function buildContainer(cfg: StackConfig, c: ServiceConfig | WorkerPoolConfig, f: InstanceFields): Omit<ContainerModel, "networks"> {
+function buildContainer(cfg: StackConfig, target: TargetModelPart, apps: ManagedApps | undefined, c: ServiceConfig | WorkerPoolConfig, f: InstanceFields): Omit<ContainerModel, "networks"> {
   const ref = cfg.images[c.image]!;
   const registry = parseImageRef(ref).registry;
   // The dev profile overrides what a dev compose file would change: command, source mount, a few env values.
   const dev = cfg.profile === "dev" ? c.dev : undefined;
   const envTemplates = { ...c.env, ...(dev?.env ?? {}) };
-  // The templates as written; on Azure some values come from the platform (model/azure.ts).
-  const env = azureEnv(cfg, f.pool ?? f.name, envTemplates, (t) => resolveTemplate(t, f.ctx));
+  // The templates as written; a managed-app platform supplies some values itself.
+  const resolve = (t: string) => resolveTemplate(t, f.ctx);
+  const env = apps ? apps.env(f.pool ?? f.name, envTemplates, resolve) : Object.fromEntries(Object.entries(envTemplates).map(([k, t]) => [k, resolve(t)]));
   const plain = (t: string) => plainValue(resolveTemplate(t, f.ctx));
   const command = dev?.command ?? c.command;
   return {
@@ -158,13 +161,7 @@ function buildContainer(cfg: StackConfig, c: ServiceConfig | WorkerPoolConfig, f
       : c.writableRootReason ? { writableRootReason: c.writableRootReason } : {}),
     capabilities: c.capabilities, init: c.init, tmpfs: [...new Set(["/tmp", ...c.tmpfs])], logs: cfg.containerLogs,
     ...(dev?.sourceMount ? { sourceMount: dev.sourceMount } : {}),
-    ...(c.sharedStorage && cfg.sharedStorage
-      ? { sharedMount: cfg.target === "proxmox"
-          ? { type: "bind" as const, source: cfg.sharedStorage.guestPath, target: cfg.sharedStorage.containerPath, group: guestId(cfg.sharedStorage.ownerGid) }
-          : cfg.target === "azure"
-          ? { type: "nfs" as const, source: cfg.sharedStorage.name, target: cfg.sharedStorage.containerPath }
-          : { type: "volume" as const, source: `parity-${f.ctx.stack.name}-${cfg.sharedStorage.name}`, target: cfg.sharedStorage.containerPath } }
-      : {}),
+    ...(c.sharedStorage && cfg.sharedStorage ? { sharedMount: target.sharedMount(cfg.sharedStorage, f.ctx.stack.name) } : {}),
     ...(f.publicUrl ? { publicUrl: f.publicUrl } : {}),
     ...(f.azure ? { azure: f.azure } : {}),
   };

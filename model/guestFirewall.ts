@@ -23,9 +23,10 @@ function hostAddress(h: HostModel | undefined): string | undefined {
   return h && h.network.kind === "static" ? `${h.network.ipv4Cidr.split("/")[0]}/32` : undefined;
 }
 
-/** The guests' ingress rules; empty unless the target is proxmox. */
+/** The guests' ingress rules; empty without Proxmox guests. */
 export function deriveGuestFirewalls(cfg: StackConfig, hosts: readonly HostModel[], containers: readonly ContainerModel[]): GuestFirewallModel[] {
-  if (cfg.target !== "proxmox" || !cfg.proxmox) return [];
+  // Guests exist only where parity:proxmox is set (a key only the proxmox target admits).
+  if (!cfg.proxmox) return [];
   const admin = cfg.proxmox.network.adminSources ?? [cfg.proxmox.network.subnet];
   const byName = new Map(hosts.map((h) => [h.name, h]));
   const flowName = (c: ContainerModel) => c.pool ?? c.name;

@@ -6,7 +6,7 @@ import type { NativeServicesSpec, SecretVariable, SourceSpec } from "../renderer
 import type { PostgresSpec } from "../renderers/postgres";
 import type { RabbitSpec } from "../renderers/rabbitmq";
 import type { RedisSpec } from "../renderers/redis";
-import { pgSharedBuffersMb } from "../contract/checks/hostServiceRules";
+import { pgSharedBuffersMb } from "../core/postgresDefaults";
 import { resolveTemplate } from "./env";
 
 /** The cluster Debian's package creates (port 5432); Parity runs only that one. */

@@ -21,10 +21,10 @@ export function addressFrom(multiHost: boolean, fromHost: string, to: Instance, 
 }
 
 /** Undefined on Azure and when the stack declares no observability. */
-export function buildObservability(cfg: StackConfig, containers: readonly Instance[]): ObservabilityModel | undefined {
+export function buildObservability(cfg: StackConfig, containers: readonly Instance[], multiHost: boolean): ObservabilityModel | undefined {
   const obs = cfg.observability;
-  if (!obs || cfg.target === "azure") return undefined;
-  const multiHost = cfg.target === "proxmox";
+  // The contract admits parity:observability only on targets where Parity renders the configuration.
+  if (!obs) return undefined;
   const byName = new Map(containers.map((c) => [c.name, c]));
   const prom = byName.get(obs.prometheus)!;
   const promPort = prom.ports[0]!.container;

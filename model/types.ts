@@ -34,6 +34,8 @@ export interface PlatformModel {
   readonly guestFirewalls: readonly GuestFirewallModel[];
   /** Target azure: region, names, network and managed realizations (model/azure.ts). */
   readonly azure?: AzureModel;
+  /** The docker target's engine. */
+  readonly docker?: { readonly endpoint: string };
   readonly profile: "prod" | "dev";
   /** Prometheus's scrape targets and Grafana's data sources (targets proxmox and docker). */
   readonly observability?: ObservabilityModel;

@@ -20,12 +20,7 @@ import { renderHostBootstrap } from "../renderers/hostBootstrap";
 import { envEntries } from "./envEntries";
 import { containerLabels, proxyLabels } from "./labels";
 import { withObservabilityConfig } from "./observability";
-
-export interface DeployOptions {
-  /** Environment for `{ env }` secrets (process.env in a real run). */
-  readonly environment: Readonly<Record<string, string | undefined>>;
-  readonly offlinePlan: boolean;
-}
+import type { DeployOptions } from "../targets/types";
 
 export interface ProxmoxDeployment {
   readonly hosts: Record<string, LxcHost>;

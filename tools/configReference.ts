@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import * as ts from "typescript";
 import { z } from "zod";
 import { stackConfig } from "../contract/schema/stack";
+import { TARGETS } from "../targets";
 
 /**
  * `npm run docs:config` (> docs/CONFIG.md): the stack config reference, generated from the zod
@@ -120,6 +121,8 @@ function rows(root: Json, describe: (path: string, node: Json) => string): Row[]
 
 export function renderConfigReference(): string {
   const json = z.toJSONSchema(stackConfig, { io: "input", unrepresentable: "any" }) as Json;
+  // The schema takes any target name; the registry decides which exist.
+  ((json["properties"] as Record<string, Json>)["target"]!)["enum"] = TARGETS.map((t) => t.name);
   const docs = schemaJsDoc();
   const names = exportedSchemas();
   const exported = new Set(names.values());

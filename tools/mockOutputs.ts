@@ -1,18 +1,19 @@
 import type { MockCallArgs, MockCallResult, MockResourceArgs, MockResourceResult } from "@pulumi/pulumi/runtime/mocks";
+import { TARGETS } from "../targets";
 
 /**
  * Plausible provider outputs for the offline engine: ids shaped like the real ones where later
- * inputs consume them (template file ids, image ids), everything else echoes the inputs.
+ * inputs consume them (template file ids, image ids), everything else echoes the inputs. Each
+ * target's own provider answers first (targets/<name>/mockOutputs.ts); the providers several
+ * targets share (Docker, random, command) are answered here.
  */
 export function mockOutputs(args: MockResourceArgs): MockResourceResult {
+  for (const t of TARGETS) {
+    const r = t.mocks?.outputs(args);
+    if (r) return r;
+  }
   const inputs = args.inputs as Record<string, unknown>;
   switch (args.type) {
-    case "proxmoxve:index/fileLegacy:FileLegacy":
-      return { id: `${inputs["datastoreId"]}:${inputs["contentType"]}/${(inputs["sourceFile"] as { fileName?: string } | undefined)?.fileName}`, state: inputs };
-    case "proxmoxve:download/fileLegacy:FileLegacy":
-      return { id: `${inputs["datastoreId"]}:vztmpl/${inputs["fileName"]}`, state: inputs };
-    case "proxmoxve:index/containerLegacy:ContainerLegacy":
-      return { id: `${inputs["nodeName"]}/${inputs["vmId"]}`, state: { ...inputs, ipv4: {} } };
     case "docker:index/remoteImage:RemoteImage":
       return { id: `${inputs["name"]}-id`, state: { ...inputs, imageId: `${inputs["name"]}`, repoDigest: `${inputs["name"]}@sha256:${"0".repeat(64)}` } };
     case "random:index/randomPassword:RandomPassword":
@@ -20,44 +21,15 @@ export function mockOutputs(args: MockResourceArgs): MockResourceResult {
     case "command:remote:Command":
       return { id: `${args.name}-id`, state: { ...inputs, stdout: "", stderr: "" } };
     default:
-      return args.type.startsWith("azure-native:") ? azureOutputs(args, inputs) : { id: `${args.name}-id`, state: inputs };
+      return { id: `${args.name}-id`, state: inputs };
   }
 }
 
-/** Function calls (invokes): the inputs echoed, plus the results later inputs read. */
+/** Function calls (invokes): a target's answer, else the inputs echoed. */
 export function mockCall(args: MockCallArgs): MockCallResult {
-  if (args.token === "azure-native:redisenterprise:listDatabaseKeys")
-    return { ...args.inputs, primaryKey: `mock-${args.inputs["clusterName"]}-primary-key`, secondaryKey: `mock-${args.inputs["clusterName"]}-secondary-key` };
-  return args.inputs;
-}
-
-/** Keys that hold a resource's own name, child resources' keys before their parents'. */
-const OWN_NAME_KEYS = ["shareName", "secretName", "subnetName", "databaseName", "configurationName", "virtualNetworkLinkName", "privateDnsZoneGroupName", "privateEndpointName", "storageName", "privateZoneName", "namespaceName", "registryName", "workspaceName", "virtualNetworkName", "environmentName", "resourceName", "accountName"];
-const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
-
-/** Azure resources: ARM-shaped ids (subscription and group parsable) and the outputs later inputs read. */
-function azureOutputs(args: MockResourceArgs, inputs: Record<string, unknown>): MockResourceResult {
-  const name = String(inputs["containerAppName"] ?? inputs["vaultName"] ?? inputs["serverName"] ?? inputs["clusterName"] ?? inputs["accountName"] ?? inputs["resourceName"] ?? inputs["resourceGroupName"] ?? args.name);
-  const group = String(inputs["resourceGroupName"] ?? args.name);
-  const id = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${group}/providers/${args.type.split(":")[1]}/${args.name}`;
-  switch (args.type) {
-    case "azure-native:resources:ResourceGroup":
-      return { id: `/subscriptions/${SUBSCRIPTION}/resourceGroups/${group}`, state: { ...inputs, name: group } };
-    case "azure-native:managedidentity:UserAssignedIdentity":
-      return { id, state: { ...inputs, principalId: `${args.name}-principal`, clientId: `${args.name}-client`, tenantId: "11111111-1111-1111-1111-111111111111" } };
-    case "azure-native:keyvault:Vault":
-      return { id, state: { ...inputs, name, properties: { ...(inputs["properties"] as object), vaultUri: `https://${name}.vault.azure.net/` } } };
-    case "azure-native:applicationinsights:Component":
-      return { id, state: { ...inputs, name, connectionString: `InstrumentationKey=mock-${name};IngestionEndpoint=https://${inputs["location"]}.in.applicationinsights.azure.com/` } };
-    case "azure-native:operationalinsights:Workspace":
-      return { id, state: { ...inputs, name: inputs["workspaceName"], customerId: `${args.name}-customer-id` } };
-    case "azure-native:dbforpostgresql:Server":
-      return { id, state: { ...inputs, name, fullyQualifiedDomainName: `${name}.postgres.database.azure.com` } };
-    case "azure-native:redisenterprise:RedisEnterprise":
-      return { id, state: { ...inputs, name, hostName: `${name}.${inputs["location"]}.redis.azure.net` } };
-    case "azure-native:app:ContainerApp":
-      return { id, state: { ...inputs, name, latestRevisionFqdn: `${name}--mock.internal.example.azurecontainerapps.io` } };
-    default:
-      return { id, state: { ...inputs, name: OWN_NAME_KEYS.map((k) => inputs[k]).find((v) => typeof v === "string") ?? name } };
+  for (const t of TARGETS) {
+    const r = t.mocks?.call?.(args);
+    if (r) return r;
   }
+  return args.inputs;
 }

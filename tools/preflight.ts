@@ -1,8 +1,8 @@
 import { resolve } from "node:path";
 import { formatProblems } from "../contract/problems";
 import { ContractError } from "../contract/problems";
-import { validateStackConfig } from "../contract/validate";
-import { buildModel } from "../model/build";
+import { validateStackConfig } from "../targets";
+import { buildModel } from "../targets";
 import { PlatformModel } from "../model/types";
 import { checkAzure, checkOnePassword } from "./preflight/credentials";
 import { SshTarget, checkDns, checkDocker, checkSsh } from "./preflight/network";

@@ -1,12 +1,11 @@
+import type { TargetContract } from "../target";
 import { Problem } from "../problems";
 import { ServiceConfig, StackConfig, WorkerPoolConfig } from "../schema/stack";
 
 /** Linux caps one environment string (`NAME=value`) at 128 KiB (MAX_ARG_STRLEN); Parity keeps half for resolved references. */
 export const MAX_ENV_VALUE_BYTES = 64 * 1024;
-/** Docker's `--cpus` resolution and floor. */
+/** Docker's `--cpus` floor (and every runtime's: nothing runs on less). */
 const MIN_CPUS = 0.01;
-/** Container Apps probe limits (Microsoft.App containerApps probes). */
-const AZURE_PROBE = { intervalSeconds: 240, timeoutSeconds: 240, startPeriodSeconds: 60, retries: 10 } as const;
 const HEALTH_KINDS = ["CMD", "CMD-SHELL", "NONE"];
 
 type Entry = { c: ServiceConfig | WorkerPoolConfig; path: string; kind: "service" | "worker" };
@@ -22,17 +21,17 @@ export function runsAsRoot(user: string | undefined): boolean {
  * paths, a health check Docker understands, env values Linux accepts, CPU and timings the
  * target can express, and shared storage only on guests that mount it.
  */
-export function checkContainers(cfg: StackConfig): Problem[] {
+export function checkContainers(cfg: StackConfig, t: TargetContract): Problem[] {
   const out: Problem[] = [];
   const entries: Entry[] = [
     ...cfg.services.map((c, i) => ({ c, path: `parity:services[${i}]`, kind: "service" as const })),
     ...cfg.workers.map((c, i) => ({ c, path: `parity:workers[${i}]`, kind: "worker" as const })),
   ];
-  const sharedHosts = new Set(cfg.sharedStorage?.hosts ?? []);
   for (const { c, path, kind } of entries) {
-    const realizedOnAzure = cfg.target === "azure" && cfg.azure?.realize[c.name] !== undefined;
-    // Container Apps take no user; elsewhere an absent user means the image's (usually root).
-    if (!c.allowRoot && (cfg.target !== "azure" ? runsAsRoot(c.user) : c.user !== undefined && runsAsRoot(c.user)))
+    // A managed realization (e.g. Azure Database for PostgreSQL) is no container: its container limits do not apply.
+    const container = !t.realizedElsewhere(cfg, c.name);
+    // Where an absent user means the image's (usually root), root needs a reason; some platforms never default to root.
+    if (!c.allowRoot && (t.traits.absentUserRunsAsRoot ? runsAsRoot(c.user) : c.user !== undefined && runsAsRoot(c.user)))
       out.push({ path: `${path}.user`, problem: c.user === undefined ? `'${c.name}' sets no user, so it runs as the image's user (usually root)` : `'${c.name}' runs as root (${c.user})`, allowed: "a non-root uid:gid such as 1000:1000, or allowRoot saying why root is needed" });
 
     const mounts: [string, string][] = [];
@@ -60,27 +59,20 @@ export function checkContainers(cfg: StackConfig): Problem[] {
       const kindOf = hc.test[0]!;
       if (!HEALTH_KINDS.includes(kindOf)) out.push({ path: `${path}.healthcheck.test[0]`, problem: `'${kindOf.slice(0, 40)}' is not a health-check form`, allowed: "CMD (argv follows), CMD-SHELL (one shell command follows) or NONE" });
       else if (kindOf === "CMD-SHELL" && hc.test.length !== 2) out.push({ path: `${path}.healthcheck.test`, problem: `CMD-SHELL takes one command string, got ${hc.test.length - 1}`, allowed: '["CMD-SHELL", "the command"]' });
-      if (cfg.target === "azure" && !realizedOnAzure)
+      const limits = t.traits.probeLimits;
+      if (limits && container)
         for (const key of ["intervalSeconds", "timeoutSeconds", "startPeriodSeconds", "retries"] as const)
-          if (hc[key] > AZURE_PROBE[key]) out.push({ path: `${path}.healthcheck.${key}`, problem: `${hc[key]} is more than a Container App probe takes`, allowed: `at most ${AZURE_PROBE[key]} on target azure` });
+          if (hc[key] > limits[key]) out.push({ path: `${path}.healthcheck.${key}`, problem: `${hc[key]} is more than ${limits.what} takes`, allowed: `at most ${limits[key]} on target ${t.name}` });
     }
 
     const cpus = c.limits.cpus;
     if (cpus < MIN_CPUS) out.push({ path: `${path}.limits.cpus`, problem: `${cpus} CPUs`, allowed: `at least ${MIN_CPUS}` });
-    else if (cfg.target === "docker" && (cpus > 1024 || Math.abs(cpus * 100 - Math.round(cpus * 100)) > 1e-6))
-      out.push({ path: `${path}.limits.cpus`, problem: `${cpus} CPUs`, allowed: "0.01 to 1024, in steps of 0.01 (Docker's --cpus)" });
-    else if (cfg.target === "azure" && !realizedOnAzure && (cpus > 4 || Math.abs(cpus * 4 - Math.round(cpus * 4)) > 1e-9))
-      out.push({ path: `${path}.limits.cpus`, problem: `${cpus} CPUs is not a Container Apps consumption size`, allowed: "0.25 to 4 in steps of 0.25" });
+    else if (container && (cpus > t.traits.cpus.max || Math.abs(cpus / t.traits.cpus.step - Math.round(cpus / t.traits.cpus.step)) > 1e-6))
+      out.push({ path: `${path}.limits.cpus`, problem: `${cpus} CPUs${t.traits.cpus.problem ?? ""}`, allowed: t.traits.cpus.allowed });
 
     const envs: [string, Record<string, string>][] = [[`${path}.env`, c.env], [`${path}.dev.env`, c.dev?.env ?? {}]];
     for (const [base, env] of envs) for (const [k, v] of Object.entries(env)) envSize(out, `${base}.${k}`, k, v);
 
-    if (cfg.target === "proxmox" && c.sharedStorage && cfg.sharedStorage) {
-      const hosts = kind === "service" ? [(c as ServiceConfig).host] : (c as WorkerPoolConfig).hosts;
-      const missing = hosts.filter((h) => cfg.hosts.some((x) => x.name === h) && !sharedHosts.has(h));
-      if (missing.length)
-        out.push({ path: `${path}.sharedStorage`, problem: `'${c.name}' needs shared storage on ${missing.map((h) => `'${h}'`).join(", ")}, which parity:sharedStorage.hosts does not list`, allowed: `add ${missing.join(", ")} to parity:sharedStorage.hosts, or set sharedStorage: false` });
-    }
   }
   return out;
 }
@@ -89,21 +81,21 @@ export function checkContainers(cfg: StackConfig): Problem[] {
  * Network aliases are names on the host's Docker networks: each names one container there
  * (not another's name or alias), and Azure has no Docker networks to hold them.
  */
-export function checkAliases(cfg: StackConfig): Problem[] {
+export function checkAliases(cfg: StackConfig, t: TargetContract): Problem[] {
   const out: Problem[] = [];
   const taken = new Map<string, string>(); // "host/name" -> who
-  const hostOf = (h: string) => (cfg.target === "proxmox" ? h : "local");
+  const hostOf = (h: string) => (t.traits.multiHost ? h : "local");
   cfg.services.forEach((s) => taken.set(`${hostOf(s.host)}/${s.name}`, `service '${s.name}'`));
   cfg.workers.forEach((w) => w.hosts.forEach((h) => { for (let r = 1; r <= w.maxReplicas; r++) taken.set(`${hostOf(h)}/${w.name}-${r}`, `worker '${w.name}'`); }));
   cfg.services.forEach((s, i) => {
     const lists: [string, readonly string[]][] = [[`parity:services[${i}].aliases`, s.aliases], [`parity:services[${i}].dev.aliases`, s.dev?.aliases ?? []]];
     for (const [base, aliases] of lists) {
-      if (aliases.length && cfg.target === "azure") out.push({ path: base, problem: "Container Apps have no Docker networks to hold aliases", allowed: "no aliases on target azure: apps are reached by their app name" });
+      if (aliases.length && !t.traits.dockerNetworks) out.push({ path: base, problem: `target ${t.name} has no Docker networks to hold aliases`, allowed: `no aliases on target ${t.name}: apps are reached by their own names` });
       const own = new Set<string>();
       aliases.forEach((a, j) => {
         const who = taken.get(`${hostOf(s.host)}/${a}`);
         if (own.has(a)) out.push({ path: `${base}[${j}]`, problem: `'${a}' is listed twice`, allowed: "each alias once" });
-        else if (who && who !== `alias of '${s.name}'`) out.push({ path: `${base}[${j}]`, problem: `'${a}' is already ${who === `service '${s.name}'` ? "this service's name" : who.startsWith("alias") ? `an ${who}` : `the name of ${who}`}${cfg.target === "proxmox" ? ` on host '${s.host}'` : ""}`, allowed: "a name no other container or alias on the host uses" });
+        else if (who && who !== `alias of '${s.name}'`) out.push({ path: `${base}[${j}]`, problem: `'${a}' is already ${who === `service '${s.name}'` ? "this service's name" : who.startsWith("alias") ? `an ${who}` : `the name of ${who}`}${t.traits.multiHost ? ` on host '${s.host}'` : ""}`, allowed: "a name no other container or alias on the host uses" });
         own.add(a);
       });
     }

@@ -1,3 +1,4 @@
+import type { TargetContract } from "../target";
 import { Problem } from "../problems";
 import { StackConfig } from "../schema/stack";
 
@@ -10,7 +11,7 @@ const PRODUCTION = /^(prod|production)$/;
  * remote engine (a host path there names the remote host's files), a worker pool (every replica
  * would claim the same host port), or a port the service already publishes.
  */
-export function checkDevProfile(cfg: StackConfig): Problem[] {
+export function checkDevProfile(cfg: StackConfig, t: TargetContract): Problem[] {
   const out: Problem[] = [];
   const all = [
     ...cfg.services.map((s, i) => ({ c: s, path: `parity:services[${i}].dev`, pool: false })),
@@ -30,11 +31,9 @@ export function checkDevProfile(cfg: StackConfig): Problem[] {
   if (cfg.profile !== "dev") return out;
   if (PRODUCTION.test(cfg.environment))
     out.push({ path: "parity:profile", problem: `is 'dev' on environment '${cfg.environment}': the dev profile publishes debugging ports and mounts source trees`, allowed: "prod on a production environment (dev overrides apply only to dev stacks)" });
-  const engine = cfg.target === "docker" ? cfg.docker?.host ?? "unix:///var/run/docker.sock" : undefined;
-  const local = engine?.startsWith("unix://") ?? false;
+  const where = t.remoteEngine(cfg);
   for (const { c, path } of all) {
-    if (!c.dev?.sourceMount || local) continue;
-    const where = cfg.target === "docker" ? `the Docker engine is ${engine}, not local` : `target '${cfg.target}' runs containers on remote engines`;
+    if (!c.dev?.sourceMount || where === undefined) continue;
     out.push({
       path: `${path}.sourceMount.hostPath`,
       problem: `'${c.dev.sourceMount.hostPath}' is a path on this machine, but ${where}: the bind would name a directory on that host`,

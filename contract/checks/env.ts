@@ -1,3 +1,4 @@
+import type { TargetContract } from "../target";
 import { INLINE_CREDENTIAL, SECRET_NAME } from "../../core/secretNames";
 import { didYouMean } from "../didYouMean";
 import { REFERENCE_FORMS, TemplateRef, parseTemplate, templateRefs } from "../envTemplate";
@@ -13,7 +14,7 @@ type Container = (ServiceConfig | WorkerPoolConfig) & { kind: "service" | "worke
  * Every env template parses, names things that exist, and carries secrets only as
  * `${secret.NAME}` references — never as plain text in a stack file.
  */
-export function checkEnv(cfg: StackConfig): Problem[] {
+export function checkEnv(cfg: StackConfig, t: TargetContract): Problem[] {
   const out: Problem[] = [];
   const secrets = Object.keys(cfg.secrets);
   const services = new Map(cfg.services.map((s) => [s.name, s]));
@@ -58,7 +59,7 @@ export function checkEnv(cfg: StackConfig): Problem[] {
             out.push({ path, problem: `references unknown service '${r.service}'${pool}${hint ? ` (did you mean '${hint}'?)` : ""}`, allowed: `one of ${[...services.keys()].join(", ") || "no services"}` });
           } else if (target.ports.length === 0 && r.attr !== "host") {
             out.push({ path, problem: `references ${r.attr} of '${r.service}', which declares no ports`, allowed: "give that service a port" });
-          } else if (cfg.target === "proxmox" && crossHost(c, target) && r.attr !== "host" && target.ports[0]?.host === undefined) {
+          } else if (t.traits.multiHost && crossHost(c, target) && r.attr !== "host" && target.ports[0]?.host === undefined) {
             out.push({ path, problem: `reaches '${r.service}' from another host, but '${r.service}' publishes no host port`, allowed: `set ports[0].host on '${r.service}'` });
           }
         }

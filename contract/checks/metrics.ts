@@ -1,3 +1,4 @@
+import type { TargetContract } from "../target";
 import { didYouMean } from "../didYouMean";
 import { Problem } from "../problems";
 import { StackConfig } from "../schema/stack";
@@ -11,7 +12,7 @@ export const JAEGER_QUERY_PORT = 16686;
  * another guest a published host port. A target Prometheus cannot reach would only show as
  * "down" after the deployment.
  */
-export function checkMetrics(cfg: StackConfig): Problem[] {
+export function checkMetrics(cfg: StackConfig, t: TargetContract): Problem[] {
   const out: Problem[] = [];
   const obs = cfg.observability;
   const services = new Map(cfg.services.map((s) => [s.name, s]));
@@ -20,10 +21,8 @@ export function checkMetrics(cfg: StackConfig): Problem[] {
     ...cfg.services.flatMap((s, i) => (s.metrics ? [{ name: s.name, path: `parity:services[${i}].metrics` }] : [])),
     ...cfg.workers.flatMap((w, i) => (w.metrics ? [{ name: w.name, path: `parity:workers[${i}].metrics` }] : [])),
   ];
-  if (cfg.target === "azure") {
-    if (obs) out.push({ path: "parity:observability", problem: "is not used by target 'azure': Prometheus and Grafana are realized by Azure Monitor there", allowed: "remove it (see parity:azure.realize)" });
-    return out; // metrics declarations are kept on Azure for parity; README says what differs
-  }
+  // Where the platform monitors itself (Azure Monitor), the target refuses parity:observability and keeps metrics declarations for parity.
+  if (!t.traits.observabilityConfig) return out;
   if (!obs) {
     for (const d of declaring)
       out.push({ path: d.path, problem: `'${d.name}' exposes metrics but no Prometheus scrapes them`, allowed: "declare parity:observability.prometheus (the Prometheus service), or remove metrics" });
@@ -40,7 +39,7 @@ export function checkMetrics(cfg: StackConfig): Problem[] {
   if (prom && prom.ports.length === 0) out.push({ path: "parity:observability.prometheus", problem: `'${prom.name}' declares no ports`, allowed: "the Prometheus service with its web port (9090) first in ports" });
   const flows = cfg.flows;
   const hasFlow = (from: string, to: string, port?: number) => !flows || flows.some((f) => f.from === from && f.to === to && (port === undefined || f.port === port));
-  const multiHost = cfg.target === "proxmox";
+  const multiHost = t.traits.multiHost;
 
   cfg.services.forEach((s, i) => {
     if (!s.metrics || !prom) return;

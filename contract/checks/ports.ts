@@ -1,3 +1,4 @@
+import type { TargetContract } from "../target";
 import { Problem } from "../problems";
 import { StackConfig } from "../schema/stack";
 import { slotHost, slotPort } from "../../core/workerSlots";
@@ -6,7 +7,7 @@ import { slotHost, slotPort } from "../../core/workerSlots";
  * Two things on one host port fail at deploy time, half-way through. Worker pools are checked at
  * their maximum size so that any replica count the contract accepts is collision-free.
  */
-export function checkHostPorts(cfg: StackConfig): Problem[] {
+export function checkHostPorts(cfg: StackConfig, t: TargetContract): Problem[] {
   const out: Problem[] = [];
   const taken = new Map<string, string>(); // "host:port" -> first user
   const claim = (host: string, port: number, path: string, who: string) => {
@@ -15,7 +16,7 @@ export function checkHostPorts(cfg: StackConfig): Problem[] {
     if (first) out.push({ path, problem: `${who} uses host port ${port} on host '${host}', already taken by ${first}`, allowed: "a host port used by one container per host" });
     else taken.set(key, who);
   };
-  const singleHost = cfg.target !== "proxmox";
+  const singleHost = !t.traits.multiHost;
   cfg.services.forEach((s, i) =>
     s.ports.forEach((p, j) => {
       if (p.host !== undefined) claim(singleHost ? "local" : s.host, p.host, `parity:services[${i}].ports[${j}].host`, `service '${s.name}'`);

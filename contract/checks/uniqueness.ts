@@ -3,7 +3,7 @@ import { StackConfig } from "../schema/stack";
 import { workerInstanceName } from "../../core/workerSlots";
 
 /** Reports the second and later occurrence of each value, pointing back at the first. */
-function duplicates(entries: readonly { path: string; value: string | number | undefined }[], what: string): Problem[] {
+export function duplicates(entries: readonly { path: string; value: string | number | undefined }[], what: string): Problem[] {
   const seen = new Map<string | number, string>();
   const out: Problem[] = [];
   for (const { path, value } of entries) {
@@ -16,7 +16,6 @@ function duplicates(entries: readonly { path: string; value: string | number | u
 }
 
 export function checkUniqueness(cfg: StackConfig): Problem[] {
-  const hosts = cfg.hosts.map((h, i) => ({ h, p: `parity:hosts[${i}]` }));
   const containerNames = [
     ...cfg.services.map((s, i) => ({ path: `parity:services[${i}].name`, value: s.name })),
     // Worker replicas become containers named <pool>-<n>; a service must not take one of those names.
@@ -25,13 +24,6 @@ export function checkUniqueness(cfg: StackConfig): Problem[] {
     ),
   ];
   return [
-    ...duplicates((cfg.proxmox?.nodes ?? []).map((n, i) => ({ path: `parity:proxmox.nodes[${i}].name`, value: n.name })), "node name"),
-    ...duplicates(hosts.map(({ h, p }) => ({ path: `${p}.name`, value: h.name })), "host name"),
-    ...duplicates(hosts.map(({ h, p }) => ({ path: `${p}.hostname`, value: h.hostname })), "hostname"),
-    ...duplicates(hosts.map(({ h, p }) => ({ path: `${p}.dnsName`, value: h.dnsName ?? h.hostname })), "DNS name"),
-    ...duplicates(hosts.map(({ h, p }) => ({ path: `${p}.vmid`, value: h.vmid })), "VMID"),
-    ...duplicates(hosts.map(({ h, p }) => ({ path: `${p}.network.ipv4`, value: "ipv4" in h.network ? h.network.ipv4.split("/")[0] : undefined })), "IPv4 address"),
-    ...duplicates(hosts.map(({ h, p }) => ({ path: `${p}.network.mac`, value: h.network.mac })), "MAC address"),
     ...duplicates(cfg.workers.map((w, i) => ({ path: `parity:workers[${i}].name`, value: w.name })), "worker pool name"),
     ...duplicates(containerNames, "service name"),
   ];

@@ -6,8 +6,6 @@ import { hostServices } from "./hostServices";
 import { azureSettings } from "./azure";
 import { containerLogs } from "./hardening";
 
-export const targets = ["proxmox", "azure", "docker"] as const;
-
 /** How a secret's value is obtained. Values never live in a stack file. */
 export const secretSource = z.union([
   /** Generated once by @pulumi/random and kept only in the encrypted state. */
@@ -27,7 +25,8 @@ export const registry = z.strictObject({
  * One schema for every target: a target ignores nothing silently — keys it cannot use are errors.
  */
 export const stackConfig = z.strictObject({
-  target: z.enum(targets),
+  /** Which target deploys the stack. */
+  target: z.string(),
   /** Value of ENVIRONMENT for every service. */
   environment: dnsLabel,
   domain: dnsName,
@@ -81,4 +80,5 @@ export type ServiceConfig = z.infer<typeof service>;
 export type WorkerPoolConfig = z.infer<typeof workerPool>;
 export type SecretSource = z.infer<typeof secretSource>;
 export type FlowConfig = z.infer<typeof flow>;
-export type Target = (typeof targets)[number];
+/** The name of a target module, e.g. `proxmox`. */
+export type Target = string;

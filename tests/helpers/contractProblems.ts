@@ -1,5 +1,5 @@
 import { ContractError } from "../../contract/problems";
-import { validateStackConfig } from "../../contract/validate";
+import { validateStackConfig } from "../../targets";
 
 /** The contract's problems for a raw stack config, as `path: problem | allowed` lines; [] when valid. */
 export function contractProblems(raw: Record<string, unknown>): string[] {

@@ -3,8 +3,8 @@
  * order the deployment runs them, taken from the same renderers the components use — so a
  * guest created from the template runs exactly the text `pulumi up` would run over SSH.
  */
-import { validateStackConfig } from "../../contract/validate";
-import { buildModel } from "../../model/build";
+import { validateStackConfig } from "../../targets";
+import { buildModel } from "../../targets";
 import type { HostServicesModel } from "../../model/hostServices";
 import type { HostModel, PlatformModel } from "../../model/types";
 import { ProvisionBundle } from "../../renderers/bundle";

@@ -4,8 +4,8 @@
  * Docker networks decide which PAIRS can talk; they cannot filter direction or port, so the
  * reverse of a declared flow is reachable too — reported, not hidden.
  */
-import { validateStackConfig } from "../../../contract/validate";
-import { buildModel } from "../../../model/build";
+import { validateStackConfig } from "../../../targets";
+import { buildModel } from "../../../targets";
 import type { RecordedResource } from "../../../tools/mockRuntime";
 import { planStack } from "../../helpers/planStack";
 import { rawStackConfig } from "../../helpers/stackConfig";

@@ -9,8 +9,8 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { validateStackConfig } from "../../../contract/validate";
-import { buildModel } from "../../../model/build";
+import { validateStackConfig } from "../../../targets";
+import { buildModel } from "../../../targets";
 import { renderPrometheusConfig } from "../../../renderers/observability/prometheus";
 import { readStackFile } from "../../../tools/stackFiles";
 

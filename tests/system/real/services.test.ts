@@ -7,8 +7,8 @@
  *
  * Run: npx jest --config jest.system.config.js tests/system/real/services.test.ts
  */
-import { validateStackConfig } from "../../../contract/validate";
-import { buildModel } from "../../../model/build";
+import { validateStackConfig } from "../../../targets";
+import { buildModel } from "../../../targets";
 import { secretEnvName } from "../../../model/hostServices";
 import { bundleHash, type ProvisionBundle } from "../../../renderers/bundle";
 import { guestSteps } from "../../../renderers/guestServices";

@@ -1,6 +1,6 @@
 import { ContractError, Problem } from "../../../contract/problems";
-import { validateStackConfig } from "../../../contract/validate";
-import { buildModel } from "../../../model/build";
+import { validateStackConfig } from "../../../targets";
+import { buildModel } from "../../../targets";
 import { rawStackConfig } from "../../helpers/stackConfig";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

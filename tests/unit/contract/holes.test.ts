@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ContractError, Problem, formatProblems } from "../../../contract/problems";
 import { StackFileError } from "../../../contract/stackDocument";
-import { validateStackConfig } from "../../../contract/validate";
+import { validateStackConfig } from "../../../targets";
 import { readStackFile } from "../../../tools/stackFiles";
 import { ROOT, rawStackConfig } from "../../helpers/stackConfig";
 
@@ -322,7 +322,7 @@ describe("names the application expects: network aliases", () => {
     const az: Raw = rawStackConfig("azure");
     svc(az, "backend").aliases = ["api"];
     az["workers"][0].dev = { aliases: ["w"] };
-    expectProblem(az, `parity:services[${svcIndex(az, "backend")}].aliases`, /Container Apps have no Docker networks/, /reached by their app name/, "azure");
+    expectProblem(az, `parity:services[${svcIndex(az, "backend")}].aliases`, /target azure has no Docker networks/, /reached by their own names/, "azure");
     expectProblem(az, "parity:workers[0].dev.aliases", /worker replicas are reached by their own names/, undefined, "azure");
   });
 });

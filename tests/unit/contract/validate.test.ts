@@ -1,5 +1,5 @@
 import { ContractError, Problem } from "../../../contract/problems";
-import { validateStackConfig } from "../../../contract/validate";
+import { validateStackConfig } from "../../../targets";
 import { rawStackConfig } from "../../helpers/stackConfig";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

@@ -1,5 +1,5 @@
-import { validateStackConfig } from "../../../contract/validate";
-import { buildModel } from "../../../model/build";
+import { validateStackConfig } from "../../../targets";
+import { buildModel } from "../../../targets";
 import { displayValue } from "../../../model/env";
 import { rawStackConfig } from "../../helpers/stackConfig";
 

@@ -1,4 +1,4 @@
-import { validateStackConfig } from "../../../contract/validate";
+import { validateStackConfig } from "../../../targets";
 import { buildHostServices } from "../../../model/hostServices";
 import { rawStackConfig } from "../../helpers/stackConfig";
 

@@ -1,5 +1,5 @@
-import { validateStackConfig } from "../../../contract/validate";
-import { buildModel } from "../../../model/build";
+import { validateStackConfig } from "../../../targets";
+import { buildModel } from "../../../targets";
 import { DEFAULT_STOP_TIMEOUT_SECONDS, deriveProxies, healthTimeoutSeconds, rolloutOf, versionedName, withProxyMembers } from "../../../model/rollout";
 import { rawStackConfig } from "../../helpers/stackConfig";
 

@@ -1,6 +1,6 @@
 import { parse } from "yaml";
-import { validateStackConfig } from "../../../contract/validate";
-import { buildModel } from "../../../model/build";
+import { validateStackConfig } from "../../../targets";
+import { buildModel } from "../../../targets";
 import type { PlatformModel } from "../../../model/types";
 import { GRAFANA_DASHBOARDS_DIR, JAEGER_DATASOURCE_UID, PROMETHEUS_DATASOURCE_UID, renderGrafanaProvisioning } from "../../../renderers/observability/grafana";
 import { renderPrometheusConfig } from "../../../renderers/observability/prometheus";

@@ -1,7 +1,7 @@
-import { validateStackConfig } from "../../../contract/validate";
+import { validateStackConfig } from "../../../targets";
 import { ContractError } from "../../../contract/problems";
 import { azureNames, nameProblem } from "../../../model/azureNames";
-import { buildModel } from "../../../model/build";
+import { buildModel } from "../../../targets";
 import { planStack } from "../../helpers/planStack";
 import { rawStackConfig } from "../../helpers/stackConfig";
 import { policies } from "../../../policy/policies";

@@ -1,5 +1,5 @@
 import { ContractError } from "../../../contract/problems";
-import { validateStackConfig } from "../../../contract/validate";
+import { validateStackConfig } from "../../../targets";
 import { bundleHash, encodeSecretStdin } from "../../../renderers/bundle";
 import { renderFirstbootWait } from "../../../renderers/firstbootWait";
 import { planStack } from "../../helpers/planStack";

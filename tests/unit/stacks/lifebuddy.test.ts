@@ -1,5 +1,5 @@
 import { ContractError } from "../../../contract/problems";
-import { validateStackConfig } from "../../../contract/validate";
+import { validateStackConfig } from "../../../targets";
 import { planStack, PlannedStack } from "../../helpers/planStack";
 import { ROOT, rawStackConfig } from "../../helpers/stackConfig";
 import { join } from "node:path";

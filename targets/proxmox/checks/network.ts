@@ -1,5 +1,5 @@
-import { Problem } from "../problems";
-import { StackConfig } from "../schema/stack";
+import { Problem } from "../../../contract/problems";
+import { StackConfig } from "../../../contract/schema/stack";
 
 function toInt(ip: string): number {
   return ip.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);

@@ -1,5 +1,5 @@
-import { Problem } from "../problems";
-import { StackConfig } from "../schema/stack";
+import { Problem } from "../../../contract/problems";
+import { StackConfig } from "../../../contract/schema/stack";
 
 /**
  * A built template holds one guest's provisioning: a template built for another stack or guest

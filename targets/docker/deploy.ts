@@ -1,21 +1,22 @@
 import * as docker from "@pulumi/docker";
-import { DockerHost } from "../components/docker/dockerHost";
-import { DockerService } from "../components/docker/dockerService";
-import { RolloutProxy } from "../components/docker/rolloutProxy";
-import { PROXY_SETTLE_SECONDS } from "../renderers/rollout/haproxyConfig";
-import { StackSecrets } from "../components/secrets/stackSecrets";
-import { PlatformModel } from "../model/types";
-import { envEntries } from "./envEntries";
-import { containerLabels, proxyLabels } from "./labels";
-import { withObservabilityConfig } from "./observability";
-import { projectRoot, withAbsoluteSourceMount } from "./devSource";
-import { DeployOptions } from "./proxmox";
+import { DockerHost } from "../../components/docker/dockerHost";
+import { DockerService } from "../../components/docker/dockerService";
+import { RolloutProxy } from "../../components/docker/rolloutProxy";
+import { PROXY_SETTLE_SECONDS } from "../../renderers/rollout/haproxyConfig";
+import { StackSecrets } from "../../components/secrets/stackSecrets";
+import { PlatformModel } from "../../model/types";
+import { envEntries } from "../../stacks/envEntries";
+import { containerLabels, proxyLabels } from "../../stacks/labels";
+import { withObservabilityConfig } from "../../stacks/observability";
+import { projectRoot, withAbsoluteSourceMount } from "../../stacks/devSource";
+import type { DeployOptions } from "../types";
 
 /**
  * One Docker engine (the user's machine, or any host reachable as ssh://): the same services,
  * flows and env names as the homelab, on one host. Shared storage is a named volume.
  */
-export function deployDocker(model: PlatformModel, opts: DeployOptions, endpoint: string): void {
+export function deployDocker(model: PlatformModel, opts: DeployOptions): void {
+  const endpoint = model.docker!.endpoint;
   const secrets = new StackSecrets("secrets", { secrets: model.secrets, environment: opts.environment, placeholderForMissing: opts.offlinePlan });
   const engine = new DockerHost("local-docker", {
     endpoint,

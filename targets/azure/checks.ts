@@ -1,7 +1,7 @@
-import { AzureRealization } from "../schema/azure";
-import { parseTemplate, templateRefs } from "../envTemplate";
-import { Problem } from "../problems";
-import { StackConfig } from "../schema/stack";
+import { AzureRealization } from "../../contract/schema/azure";
+import { parseTemplate, templateRefs } from "../../contract/envTemplate";
+import { Problem } from "../../contract/problems";
+import { StackConfig } from "../../contract/schema/stack";
 import { azureNames, NAME_RULES, NameKind, nameProblem } from "../../model/azureNames";
 import { CLIENT_ID_VARIABLE, redisUsers } from "../../model/azure";
 import { workerInstanceName } from "../../core/workerSlots";
@@ -27,13 +27,9 @@ const SINGLE: readonly [AzureRealization, "postgres" | "redis" | undefined][] = 
  * have their settings, subnets fit the VNet and Azure's minimum sizes, every derived name fits
  * Azure's rules for this stack name, and references to address-less realizations are declared.
  */
-export function checkAzure(cfg: StackConfig, raw: Record<string, unknown>, stack = "stack"): Problem[] {
+export function checkAzure(cfg: StackConfig, stack = "stack"): Problem[] {
   const out: Problem[] = [];
   const az = cfg.azure;
-  if (cfg.target !== "azure") {
-    if (raw["azure"] !== undefined) out.push({ path: "parity:azure", problem: `is only used by target 'azure', this stack's target is '${cfg.target}'`, allowed: "remove it, or set parity:target: azure" });
-    return out;
-  }
   if (!az) return [{ path: "parity:azure", problem: "missing required key for target 'azure'", allowed: "a map with location, namePrefix, network (see docs/CONFIG.md)" }];
 
   const services = new Map(cfg.services.map((s) => [s.name, s]));

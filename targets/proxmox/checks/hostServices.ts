@@ -1,11 +1,12 @@
-import { didYouMean } from "../didYouMean";
-import { parseTemplate, templateRefs } from "../envTemplate";
-import { envSize } from "./containers";
-import { guestId, UNPRIVILEGED_ID_BASE, UNPRIVILEGED_ID_COUNT } from "../idmap";
-import { checkHostServiceRules, pgSharedBuffersMb } from "./hostServiceRules";
-import { plainSecretProblems } from "./env";
-import { Problem } from "../problems";
-import { StackConfig } from "../schema/stack";
+import { didYouMean } from "../../../contract/didYouMean";
+import { parseTemplate, templateRefs } from "../../../contract/envTemplate";
+import { envSize } from "../../../contract/checks/containers";
+import { guestId, UNPRIVILEGED_ID_BASE, UNPRIVILEGED_ID_COUNT } from "../../../contract/idmap";
+import { checkHostServiceRules } from "./hostServiceRules";
+import { pgSharedBuffersMb } from "../../../core/postgresDefaults";
+import { plainSecretProblems } from "../../../contract/checks/env";
+import { Problem } from "../../../contract/problems";
+import { StackConfig } from "../../../contract/schema/stack";
 import { checkNativeDelivery } from "./nativeDelivery";
 
 /** In-guest services must name things that exist and fit the guest they run in. */
@@ -22,10 +23,6 @@ export function checkHostServices(cfg: StackConfig): Problem[] {
   for (const [host, s] of Object.entries(cfg.hostServices)) {
     const base = `parity:hostServices.${host}`;
     const h = cfg.hosts.find((x) => x.name === host);
-    if (cfg.target !== "proxmox") {
-      out.push({ path: base, problem: `in-guest services need target 'proxmox', this stack's target is '${cfg.target}'`, allowed: "Docker services under parity:services" });
-      continue;
-    }
     if (!h) {
       const hint = didYouMean(host, hosts);
       out.push({ path: base, problem: `names unknown host '${host}'${hint ? ` (did you mean '${hint}'?)` : ""}`, allowed: `one of ${hosts.join(", ")}` });

@@ -1,5 +1,5 @@
-import { Problem } from "../problems";
-import { HostServicesConfig } from "../schema/hostServices";
+import { Problem } from "../../../contract/problems";
+import { HostServicesConfig } from "../../../contract/schema/hostServices";
 
 /** What PostgreSQL, Redis and RabbitMQ accept as names (the renderers interpolate them into SQL, unit names and rabbitmqctl). */
 const SQL_IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
@@ -7,15 +7,6 @@ const PG_SETTING = /^[a-z_][a-z0-9_.]*$/;
 const RABBIT_NAME = /^[A-Za-z0-9_.:/-]+$/;
 const REDIS_BIND = /^-?[0-9a-fA-F.:*]+$/;
 const PLAIN_PATH = /^\/[A-Za-z0-9_./-]+$/;
-
-/**
- * `shared_buffers` in MB: the stack's `sharedBuffersMb`, else seed 000's 25% rule (a quarter of
- * the guest's memory, rounded down). The one place this default lives: the memory checks and the
- * model both use it.
- */
-export function pgSharedBuffersMb(pg: { readonly sharedBuffersMb?: number | undefined }, memoryMb: number): number {
-  return pg.sharedBuffersMb ?? Math.floor(memoryMb / 4);
-}
 
 function twice(out: Problem[], path: string, names: readonly string[], what: string): void {
   names.forEach((n, i) => {

@@ -1,5 +1,5 @@
-import { Problem } from "../problems";
-import { HostServicesConfig } from "../schema/hostServices";
+import { Problem } from "../../../contract/problems";
+import { HostServicesConfig } from "../../../contract/schema/hostServices";
 
 type Native = NonNullable<HostServicesConfig["native"]>;
 

@@ -1,6 +1,6 @@
-import { Problem } from "../problems";
-import { StackConfig } from "../schema/stack";
-import { slotHost } from "../../core/workerSlots";
+import { Problem } from "../../../contract/problems";
+import { StackConfig } from "../../../contract/schema/stack";
+import { slotHost } from "../../../core/workerSlots";
 
 /** Guests must fit their node, and container memory (at current replicas) must fit its guest. */
 export function checkCapacity(cfg: StackConfig): Problem[] {
@@ -21,8 +21,6 @@ export function checkCapacity(cfg: StackConfig): Problem[] {
     if (used > node.memoryMb)
       out.push({ path: `parity:proxmox.nodes[${j}].memoryMb`, problem: `guests on node '${node.name}' would need ${used} MiB (${shares(guests)}), the node has ${node.memoryMb} MiB`, allowed: `guests' memoryMb that add up to at most ${node.memoryMb} MiB (lower one, or raise the node's)` });
   });
-  if (cfg.target !== "proxmox") return out;
-
   const hostCores = new Map(cfg.hosts.map((h) => [h.name, h.cores]));
   const mem = new Map<string, { name: string; memoryMb: number }[]>();
   const add = (host: string, memoryMb: number, cpus: number, path: string, who: string) => {

@@ -1,18 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as resources from "@pulumi/azure-native/resources";
-import { AppEnvironment } from "../components/azure/appEnvironment";
-import { AzureFiles } from "../components/azure/azureFiles";
-import { ContainerAppEnv, ContainerAppService, ContainerAppVolume } from "../components/azure/containerApp";
-import { ManagedRedis } from "../components/azure/managedRedis";
-import { VirtualNetwork } from "../components/azure/network";
-import { Observability } from "../components/azure/observability";
-import { PostgresFlexible } from "../components/azure/postgresFlexible";
-import { ROLES, SecretVault } from "../components/azure/secretVault";
-import { ServiceBusBroker } from "../components/azure/serviceBus";
-import { StackSecrets } from "../components/secrets/stackSecrets";
-import { ContainerModel, PlatformModel } from "../model/types";
-import { DeployOptions } from "./proxmox";
+import { AppEnvironment } from "../../components/azure/appEnvironment";
+import { AzureFiles } from "../../components/azure/azureFiles";
+import { ContainerAppEnv, ContainerAppService, ContainerAppVolume } from "../../components/azure/containerApp";
+import { ManagedRedis } from "../../components/azure/managedRedis";
+import { VirtualNetwork } from "../../components/azure/network";
+import { Observability } from "../../components/azure/observability";
+import { PostgresFlexible } from "../../components/azure/postgresFlexible";
+import { ROLES, SecretVault } from "../../components/azure/secretVault";
+import { ServiceBusBroker } from "../../components/azure/serviceBus";
+import { StackSecrets } from "../../components/secrets/stackSecrets";
+import { ContainerModel, PlatformModel } from "../../model/types";
+import type { DeployOptions } from "../types";
 
 /** Key Vault and Container App secret names: `dbPassword` → `db-password`. */
 export function vaultSecretName(name: string): string {

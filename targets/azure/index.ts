@@ -1,0 +1,14 @@
+import type { TargetModule } from "../types";
+import { azureContract } from "./contract";
+import { azureMocks } from "./mockOutputs";
+import { azureModel } from "./model";
+
+export const azureTarget: TargetModule = {
+  ...azureContract,
+  model: azureModel,
+  deploy: (model, opts) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- azure-native is large: loaded only for azure stacks
+    (require("./deploy") as typeof import("./deploy")).deployAzure(model, opts);
+  },
+  mocks: azureMocks,
+};

@@ -1,0 +1,14 @@
+import type { TargetModule } from "../types";
+import { proxmoxContract } from "./contract";
+import { proxmoxMocks } from "./mockOutputs";
+import { proxmoxModel } from "./model";
+
+export const proxmoxTarget: TargetModule = {
+  ...proxmoxContract,
+  model: proxmoxModel,
+  deploy: (model, opts) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the provider SDK loads only for proxmox stacks
+    (require("../../stacks/proxmox") as typeof import("../../stacks/proxmox")).deployProxmox(model, opts);
+  },
+  mocks: proxmoxMocks,
+};
