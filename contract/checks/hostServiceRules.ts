@@ -9,7 +9,7 @@ const REDIS_BIND = /^-?[0-9a-fA-F.:*]+$/;
 const PLAIN_PATH = /^\/[A-Za-z0-9_./-]+$/;
 
 /**
- * `shared_buffers` in MB: the stack's `sharedBuffersMb`, else seed 000's 25% rule (a quarter of
+ * `shared_buffers` in MB: the stack's `sharedBuffersMb`, else stock-analysis's 25% rule (a quarter of
  * the guest's memory, rounded down). The one place this default lives: the memory checks and the
  * model both use it.
  */
