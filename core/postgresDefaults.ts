@@ -1,5 +1,5 @@
 /**
- * `shared_buffers` in MB: the stack's `sharedBuffersMb`, else the usual 25% rule (a quarter of
+ * `shared_buffers` in MB: the stack's `sharedBuffersMb`, else stock-analysis's 25% rule (a quarter of
  * the guest's memory, rounded down). The one place this default lives: the memory checks and the
  * model both use it.
  */

@@ -28,7 +28,7 @@ const RABBIT_AMQP_PORT = 5672;
 /**
  * Redis defaults the schema leaves open: loopback only (a leading `-` lets Redis start without
  * IPv6), announce loopback (enough for clients in the same guest), and Redis 7's own RDB save
- * points (seed 000 keeps RDB next to AOF).
+ * points (stock-analysis asks for RDB next to AOF, docs/SYSTEMS.md).
  */
 const REDIS_BIND = ["127.0.0.1", "-::1"];
 const REDIS_ANNOUNCE_IP = "127.0.0.1";
@@ -74,7 +74,7 @@ function buildOne(cfg: StackConfig, stack: string, host: string, s: HostServices
     listenAddresses: pg.listenAddresses.includes("*") || pg.listenAddresses.includes("localhost") ? pg.listenAddresses : ["localhost", ...pg.listenAddresses],
     clients: pg.clients.map((c) => ({ cidr: c.cidr, databases: c.databases ?? pg.databases.map((d) => d.name), roles: c.roles ?? passwordRoles })),
     maxConnections: pg.maxConnections,
-    // Seed 000: shared_buffers is 25% of the guest's memory unless the stack says otherwise.
+    // stock-analysis's rule: shared_buffers is 25% of the guest's memory unless the stack says otherwise.
     sharedBuffersMb: pgSharedBuffersMb(pg, memoryMb),
     settings: pg.settings,
     roles: pg.roles.map((r) => ({

@@ -14,7 +14,7 @@ const str = (o: Obj, k: string): string | undefined => {
  * - every `configuration.secrets[]` entry has `keyVaultUrl` and an `identity` that is a
  *   user-assigned identity's resource ID — an inline `value` would sit in the app's ARM
  *   definition, and a system-assigned identity cannot be granted Key Vault access before the
- *   app exists (DESIGN §3: it deadlocks);
+ *   app exists, while the app cannot be created before it can read its secrets (a deadlock);
  * - every env `secretRef` and registry `passwordSecretRef` names such an entry;
  * - no env var with a secret-looking name carries a plain `value`.
  */

@@ -1,5 +1,5 @@
 /**
- * The stock-analysis application services as native systemd units (seeds 000/001): Python 3.11,
+ * The stock-analysis application services as native systemd units (docs/SYSTEMS.md): Python 3.11,
  * application code from pinned sources in releases with an atomic `current` switch, a venv per
  * service, env files in /etc/stock-analysis, journald, restart with a start limit, ordering after
  * the data services each one uses, a readiness gate on each service's own health check,
@@ -112,7 +112,7 @@ export interface NativeServicesSpec {
   readonly dependencyUnits: Readonly<Record<DataService, readonly string[]>>;
   /** Python interpreter for venvs. */
   readonly python: string;
-  /** Extra Debian packages (seed: curl, git, build-essential, libpq-dev). */
+  /** Extra Debian packages (stock-analysis: curl, git, build-essential, libpq-dev). */
   readonly extraPackages: readonly string[];
   readonly uv: UvSpec;
   /** `undefined`: no health endpoint unit (the module is still installed). */

@@ -69,7 +69,7 @@ export interface PostgresClient {
   readonly roles: readonly string[];
 }
 
-/** The append-only event store (seed 000/001) deployed into one database. */
+/** The append-only event store (stock-analysis's) deployed into one database. */
 export interface EventStoreSpec {
   /** Database holding schema `event_store`; declared in `databases`. */
   readonly database: string;

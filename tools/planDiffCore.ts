@@ -3,7 +3,7 @@ import type { PlanSnapshot, SnapshotResource } from "./planSnapshot";
 /**
  * Pure comparison of two plan snapshots: resources keyed by type + name, inputs compared leaf
  * by leaf, env per service. What a changed input costs is judged from the provider's
- * replace-on-change arguments (DESIGN §3 for Proxmox guests) and the resource's ignoreChanges.
+ * replace-on-change arguments (REPLACE_ON; for guests: README, "What replaces data") and the resource's ignoreChanges.
  */
 
 export interface InputChange {

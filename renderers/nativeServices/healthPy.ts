@@ -1,5 +1,5 @@
 /**
- * `parity_health`: the unified health check of seed 000/001, in Python 3 with the standard
+ * `parity_health`: stock-analysis's unified health check (docs/SYSTEMS.md), in Python 3 with the standard
  * library only (no venv, no PyPI). It speaks each protocol far enough to prove the dependency
  * really serves this application:
  * - PostgreSQL: startup, SCRAM-SHA-256 (or md5/cleartext) authentication, `SELECT 1`;

@@ -22,7 +22,7 @@ export interface NativePaths {
   readonly cacheDir: string;
   readonly unitName: (service: string) => string;
   readonly unitFile: (service: string) => string;
-  /** Rendered, non-secret variables (0600 anyway: the seed asks for it). */
+  /** Rendered, non-secret variables (0600 anyway: systemd reads it as root, nobody else needs to). */
   readonly envFile: (service: string) => string;
   /** Written by the script from secrets (0600 root); never in the bundle. */
   readonly secretsFile: (service: string) => string;

@@ -1,5 +1,5 @@
 /**
- * The event store schema (seeds 000/001) as versioned migrations, and the systemd timer that
+ * stock-analysis's event store schema as versioned migrations, and the systemd timer that
  * refreshes its materialized view.
  *
  * Migrations are immutable once released: each file carries the SHA-256 of its body, the script

@@ -1,5 +1,5 @@
 /**
- * Where rabbitmq-server comes from. Debian 12 ships 3.10; 3.12 and later (what seed 000 asks for)
+ * Where rabbitmq-server comes from. Debian 12 ships 3.10; 3.12 and later (what stock-analysis asks for)
  * come only from Team RabbitMQ's own apt repositories (their Erlang and their server builds),
  * signed by Team RabbitMQ's main signing key.
  *

@@ -140,7 +140,7 @@ export interface TemplateMetadataInput {
   readonly layer: string;
 }
 
-/** /etc/parity/template.json: the seeds' metadata.yaml, as data a deployment can compare against. */
+/** /etc/parity/template.json: the template's metadata, as data a deployment can compare against. */
 export function renderMetadata(m: TemplateMetadataInput): string {
   const p = m.plan;
   const doc = {

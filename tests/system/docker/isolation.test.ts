@@ -147,7 +147,7 @@ describe("LifeBuddy isolation on a real Docker engine", () => {
       const layers = docker(["history", "--no-trunc", ref]) + docker(["image", "inspect", ref]);
       for (const s of secretValues) expect({ ref, leaks: layers.includes(s) }).toEqual({ ref, leaks: false });
     }
-    // The env does carry them (seed 003 accepts that `docker inspect` needs root to read it).
+    // The env does carry them: KTRDR accepts that root on the host can read them with `docker inspect`.
     expect(docker(["inspect", "--format", "{{json .Config.Env}}", cname("cognitive-engine")])).toContain("mock-secrets-jwtSecretKey-value");
   });
 });

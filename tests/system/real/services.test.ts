@@ -26,7 +26,7 @@ import { renderGuestFirewall } from "../../../renderers/guestFirewall";
 import { spawnSync } from "node:child_process";
 
 const GUEST = "parity-t-svc-sa";
-const MEMORY_MB = 8192; // the stack's guest: 8 GB (seed 000)
+const MEMORY_MB = 8192; // the stack's guest: 8 GB
 const HOST_CIDR = "10.231.0.1/32"; // the test host on the bridge: the only declared PostgreSQL client
 const BRIDGE_ADDRESS = "10.231.0.1"; // git daemon listens here only: reachable from test-bed guests, not beyond
 const GIT_PORT = 19418;
@@ -142,7 +142,7 @@ describe("in-LXC services on a Debian 12 guest", () => {
       "- uv: no PyPI/GitHub here; only the 'uv is NOT installed' path and python3.11 -m venv + pip (offline wheelhouse) ran",
       "- private sources (token, deploy key) and archive sources: unit-tested renderings only; the test repository is public git://",
       "- pgvector: not packaged in Debian 12; the step would stop naming the package",
-      "- RabbitMQ 3.12+ (seed): bookworm ships 3.10, which is what ran",
+      "- RabbitMQ 3.12+ (what stock-analysis asks for): bookworm ships 3.10, which is what ran",
       "- NFS between nodes: no NFS client/server in this kernel; backups went through the node's directory bound in as on the exporting node",
       "- Proxmox AppArmor + nesting for systemd sandboxing: the test bed has no AppArmor",
     ].join("\n"));

@@ -306,7 +306,7 @@ describe("stack files that are not YAML maps", () => {
 });
 
 describe("names the application expects: network aliases", () => {
-  it("accepts the seed's '_' names as aliases, not as service names", () => {
+  it("accepts LifeBuddy's '_' names (prod_db) as aliases, not as service names", () => {
     const lb: Raw = rawStackConfig("lifebuddy");
     expect(problemsOf(lb, "lifebuddy")).toEqual([]);
     svc(lb, "db").name = "prod_db";

@@ -10,7 +10,7 @@ function homelabModel(edit?: (raw: Record<string, any>) => void) { // eslint-dis
 }
 
 describe("the homelab model", () => {
-  it("derives the seed's env contract from topology", () => {
+  it("derives KTRDR's env contract from topology", () => {
     const m = homelabModel();
     const env = (name: string) => Object.fromEntries(Object.entries(m.containers.find((c) => c.name === name)!.env).map(([k, v]) => [k, displayValue(v)]));
     expect(env("backend")).toMatchObject({ DB_HOST: "db", DB_PORT: "5432", KTRDR_API_URL: "http://backend.ktrdr.home.mynerd.place:8000", SHARED_MOUNT_PATH: "/mnt/shared", DATABASE_URL: "[secret]" });

@@ -4,7 +4,7 @@ const backtest = { ports: [5003, 5004, 5007], overflowPortBase: 5100, hosts: ["w
 const training = { ports: [5005, 5006, 5008], overflowPortBase: 5200, hosts: ["workers-b", "workers-c"] };
 
 describe("worker slots", () => {
-  it("give replicas 1-3 the seed's ports, in order", () => {
+  it("give replicas 1-3 KTRDR's own ports, in order", () => {
     expect([1, 2, 3].map((r) => slotPort(backtest, r))).toEqual([5003, 5004, 5007]);
     expect([1, 2, 3].map((r) => slotPort(training, r))).toEqual([5005, 5006, 5008]);
   });

@@ -35,7 +35,7 @@ describe("lifebuddy under mocks (docker target)", () => {
     expect(published).toEqual([["parity-proxy", 8000]]);
   });
 
-  it("runs app and engine with the seed's gunicorn commands, non-root, read-only, with limits and health checks", () => {
+  it("runs app and engine with LifeBuddy's production gunicorn commands, non-root, read-only, with limits and health checks", () => {
     const app = lb.one(CONTAINER, "app-container").rawInputs;
     expect(app).toMatchObject({
       command: ["gunicorn", "app.main:app", "--workers", "4", "--worker-class", "uvicorn.workers.UvicornWorker", "--bind", "0.0.0.0:8000"],
@@ -58,7 +58,7 @@ describe("lifebuddy under mocks (docker target)", () => {
     expect(lb.one(CONTAINER, "db-container").secretInputs).toContain("envs");
   });
 
-  it("gives the engine every variable the seed requires, secrets marked secret", () => {
+  it("gives the engine every variable LifeBuddy requires, secrets marked secret", () => {
     expect(Object.keys(lb.plan.env["cognitive-engine"]!).sort()).toEqual([
       "APP_SECRET_KEY", "ENVIRONMENT", "JWT_ALGORITHM", "JWT_SECRET_KEY", "LOG_LEVEL", "OLLAMA_HOST", "OLLAMA_MODEL",
       "POSTGRES_DB", "POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_USER_FULL_PASS", "POSTGRES_USER_RLS_PASS", "REDIS_HOST", "REDIS_PORT",
@@ -66,7 +66,7 @@ describe("lifebuddy under mocks (docker target)", () => {
     expect(lb.plan.env["cognitive-engine"]).toMatchObject({ JWT_SECRET_KEY: "[secret]", JWT_ALGORITHM: "HS256", POSTGRES_USER_RLS_PASS: "[secret]", OLLAMA_HOST: "ollama", REDIS_HOST: "message-broker" });
   });
 
-  it("answers to the seed's names: the engine is cognitive-engine, and reaches the database as prod_db (a network alias)", () => {
+  it("answers to the names LifeBuddy's code uses: the engine is cognitive-engine, and reaches the database as prod_db (a network alias)", () => {
     const db = lb.one(CONTAINER, "db-container").rawInputs["networksAdvanced"] as { name: string; aliases: string[] }[];
     expect(db.map((n) => n.aliases)).toEqual([["db", "prod_db"]]);
     expect(lb.plan.env["cognitive-engine"]).toMatchObject({ POSTGRES_HOST: "prod_db", POSTGRES_PORT: "5432" });
@@ -91,14 +91,14 @@ describe("dev and prod from one config", () => {
     expect(app["command"]).toEqual(["uvicorn", "app.main:app", "--reload", "--host", "0.0.0.0", "--port", "8000"]);
     // Relative to the project root (Pulumi.yaml's directory): Docker refuses relative bind sources.
     expect(app["mounts"]).toEqual([{ type: "bind", source: join(ROOT, "app"), target: "/srv/app/app", readOnly: false }]);
-    // Dev-only published ports (seed 004): the engine's API and the database, in dev only.
+    // LifeBuddy publishes the engine's API and the database on the host in development only.
     const published = (p: PlannedStack, name: string) => (p.one(CONTAINER, `${name}-container`).rawInputs["ports"] as { internal: number; external: number }[]).map((x) => `${x.internal}->${x.external}`);
     expect([published(dev, "cognitive-engine"), published(dev, "db")]).toEqual([["8001->8001"], ["5432->5432"]]);
     expect([published(lb, "cognitive-engine"), published(lb, "db")]).toEqual([[], []]);
     expect(app["readOnly"]).toBe(false);
     expect(dev.plan.env["app"]!["LOG_LEVEL"]).toBe("DEBUG");
     expect(Object.keys(dev.plan.env["app"]!)).toEqual(Object.keys(lb.plan.env["app"]!));
-    // The dev profile names the database as the seed's dev compose file does.
+    // In development LifeBuddy's code names the database dev_db.
     const db = dev.one(CONTAINER, "db-container").rawInputs["networksAdvanced"] as { aliases: string[] }[];
     // Two networks in dev: the engine's flow network and, since dev publishes 5432, the db's edge network.
     expect(db.map((n) => n.aliases)).toEqual([["db", "dev_db"], ["db", "dev_db"]]);

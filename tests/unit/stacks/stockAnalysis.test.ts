@@ -14,7 +14,7 @@ beforeAll(async () => {
 const triggers = (p: PlannedStack) => Object.fromEntries(p.byType(COMMAND).map((c) => [c.name, (c.rawInputs["triggers"] as string[])[0]]));
 
 describe("stock-analysis under mocks: one guest, services from Debian packages", () => {
-  it("creates the seed's guest: unprivileged, nesting only (systemd sandboxing, no Docker), DHCP with a fixed MAC, reached by name", () => {
+  it("creates the guest stock-analysis asks for: unprivileged, nesting only (systemd sandboxing, no Docker), DHCP with a fixed MAC, reached by name", () => {
     const lxc = sa.one("proxmoxve:index/containerLegacy:ContainerLegacy", "stock-analysis-lxc");
     expect(lxc.inputs).toMatchObject({
       nodeName: "pve", vmId: 220, unprivileged: true, cpu: { cores: 4, architecture: "amd64" }, memory: { dedicated: 8192, swap: 512 },
