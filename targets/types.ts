@@ -2,6 +2,7 @@ import type { MockCallArgs, MockCallResult, MockResourceArgs, MockResourceResult
 import type { TargetContract } from "../contract/target";
 import type { TargetModelPart } from "../model/target";
 import type { PlatformModel } from "../model/types";
+import type { CheckResult, PreflightDeps } from "./shared/preflight/types";
 
 export interface DeployOptions {
   /** Environment for `{ env }` secrets (process.env in a real run). */
@@ -25,4 +26,6 @@ export interface TargetModule extends TargetContract {
   deploy(model: PlatformModel, opts: DeployOptions): void;
   /** Outputs of the provider resources only this target registers; absent when it uses only shared providers. */
   readonly mocks?: TargetMocks;
+  /** `npm run preflight`: what a `pulumi up` on this target relies on (its API, credentials, hosts). */
+  preflight?(model: PlatformModel, deps: PreflightDeps): Promise<CheckResult[]>;
 }

@@ -1,13 +1,12 @@
 import { resolve } from "node:path";
 import { formatProblems } from "../contract/problems";
 import { ContractError } from "../contract/problems";
-import { validateStackConfig } from "../targets";
-import { buildModel } from "../targets";
+import { buildModel, targetNamed, validateStackConfig } from "../targets";
 import { PlatformModel } from "../model/types";
-import { checkAzure, checkOnePassword } from "./preflight/credentials";
-import { SshTarget, checkDns, checkDocker, checkSsh } from "./preflight/network";
-import { checkProxmox } from "./preflight/proxmox";
-import { CheckResult, PreflightDeps, fail, pass, realDeps } from "./preflight/types";
+import { checkOnePassword } from "./preflight/credentials";
+import { checkDns } from "../targets/shared/preflight/network";
+import { CheckResult, PreflightDeps, fail, pass } from "../targets/shared/preflight/types";
+import { realDeps } from "./preflight/realDeps";
 import { StackFileError } from "../contract/stackDocument";
 import { readStackFile } from "./stackFiles";
 
@@ -41,22 +40,9 @@ export async function runPreflight(stack: string, root: string, deps: PreflightD
   if (!model) return [result];
   const out: CheckResult[] = [result];
   out.push(...(await checkDns(model, deps)));
-  const proxmox = await checkProxmox(model, deps);
-  out.push(...proxmox.results);
-  const px = model.proxmox;
-  if (px) {
-    const nodes: SshTarget[] = px.nodes.filter((n) => model.hosts.some((h) => h.node === n.name) || model.sharedStorage?.serverNode === n.name)
-      .map((n) => ({ label: `node ${n.name}`, user: px.ssh.user, address: n.address }));
-    const guests: SshTarget[] = model.hosts.map((h) => ({
-      label: `guest ${h.name}`, user: px.ssh.user, address: h.sshAddress,
-      ...(proxmox.existingVmids && !proxmox.existingVmids.has(h.vmid) ? { absent: `VMID ${h.vmid} does not exist yet (the first pulumi up creates it)` } : {}),
-    }));
-    out.push(...(await checkSsh([...nodes, ...guests], deps)));
-    const dockerGuests = new Set(model.hosts.filter((h) => h.docker).map((h) => `guest ${h.name}`));
-    out.push(...(await checkDocker(guests.filter((g) => dockerGuests.has(g.label)), deps)));
-  }
+  // The target's own checks (its API, credentials, SSH and engines), then the secrets' source.
+  out.push(...((await targetNamed(model.target).preflight?.(model, deps)) ?? []));
   out.push(...(await checkOnePassword(model, root, deps)));
-  out.push(...(await checkAzure(model, deps)));
   return out;
 }
 

@@ -2,6 +2,7 @@ import type { TargetModule } from "../types";
 import { azureContract } from "./contract";
 import { azureMocks } from "./mockOutputs";
 import { azureModel } from "./model";
+import { azurePreflight } from "./preflight";
 
 export const azureTarget: TargetModule = {
   ...azureContract,
@@ -11,4 +12,5 @@ export const azureTarget: TargetModule = {
     (require("./deploy") as typeof import("./deploy")).deployAzure(model, opts);
   },
   mocks: azureMocks,
+  preflight: azurePreflight,
 };

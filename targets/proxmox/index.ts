@@ -2,6 +2,7 @@ import type { TargetModule } from "../types";
 import { proxmoxContract } from "./contract";
 import { proxmoxMocks } from "./mockOutputs";
 import { proxmoxModel } from "./model";
+import { proxmoxPreflight } from "./preflight";
 
 export const proxmoxTarget: TargetModule = {
   ...proxmoxContract,
@@ -11,4 +12,5 @@ export const proxmoxTarget: TargetModule = {
     (require("../../stacks/proxmox") as typeof import("../../stacks/proxmox")).deployProxmox(model, opts);
   },
   mocks: proxmoxMocks,
+  preflight: proxmoxPreflight,
 };

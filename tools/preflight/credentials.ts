@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { PlatformModel } from "../../model/types";
-import { CheckResult, PreflightDeps, fail, pass } from "./types";
+import { CheckResult, PreflightDeps, fail, pass } from "../../targets/shared/preflight/types";
 
 /**
  * `{ env }` secrets arrive through the environment, normally filled by `op run` from
@@ -27,17 +27,4 @@ export async function checkOnePassword(model: PlatformModel, root: string, deps:
       ? "install the 1Password CLI: https://developer.1password.com/docs/cli/get-started/"
       : "sign in with `eval $(op signin)`, or export OP_SERVICE_ACCOUNT_TOKEN for a service account"));
   return out;
-}
-
-/** Azure targets deploy with the Azure CLI's login (or a service principal it knows). */
-export async function checkAzure(model: PlatformModel, deps: PreflightDeps): Promise<CheckResult[]> {
-  if (model.target !== "azure") return [];
-  const r = await deps.run("az", ["account", "show", "--output", "json"], 30_000);
-  if (r.code === 0) {
-    const account = JSON.parse(r.stdout) as { name?: string; id?: string; user?: { name?: string } };
-    return [pass("azure", `subscription ${account.name ?? "?"} (${account.id ?? "?"}) as ${account.user?.name ?? "?"}`)];
-  }
-  return [fail("azure", r.code === 127 ? "the Azure CLI (az) is not installed" : `not logged in (${r.stderr.trim().split("\n")[0] ?? ""})`, r.code === 127
-    ? "install the Azure CLI: https://learn.microsoft.com/cli/azure/install-azure-cli"
-    : "az login (or az login --service-principal …), then az account set --subscription <id>")];
 }

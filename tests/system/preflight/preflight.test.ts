@@ -4,7 +4,7 @@ import { Server } from "node:https";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { formatResults, runPreflight } from "../../../tools/preflight";
-import { realDeps } from "../../../tools/preflight/types";
+import { realDeps } from "../../../tools/preflight/realDeps";
 import { freePort, makeKeys, startDockerd, startFakeProxmox, startSshd, stop } from "./servers";
 
 /**

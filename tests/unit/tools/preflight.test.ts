@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { formatResults, loadStack, parseArgs, runPreflight } from "../../../tools/preflight";
-import { holds, requiredPrivileges } from "../../../tools/preflight/proxmox";
-import { CommandResult, HttpsRequest, PreflightDeps } from "../../../tools/preflight/types";
+import { holds, requiredPrivileges } from "../../../targets/proxmox/preflight";
+import { CommandResult, HttpsRequest, PreflightDeps } from "../../../targets/shared/preflight/types";
 import { ROOT } from "../../helpers/stackConfig";
 
 /** Fakes only: nothing here opens a socket or runs ssh. */
@@ -130,10 +130,10 @@ describe("preflight against fakes", () => {
   it("checks Azure credentials for an Azure target, and nothing Proxmox", async () => {
     const ok = fakes({ run: () => ({ code: 0, stdout: JSON.stringify({ name: "ktrdr-prod", id: "sub-1", user: { name: "ci@example.org" } }), stderr: "" }), env: { GHCR_TOKEN: "t" } });
     const results = await runPreflight("azure", ROOT, ok);
-    expect(results.map((r) => `${r.ok ? "ok" : "FAIL"} ${r.check}`)).toEqual(["ok config", "ok secrets-env", "ok azure"]);
-    expect(results.at(-1)?.detail).toBe("subscription ktrdr-prod (sub-1) as ci@example.org");
+    expect(results.map((r) => `${r.ok ? "ok" : "FAIL"} ${r.check}`)).toEqual(["ok config", "ok azure", "ok secrets-env"]);
+    expect(results.find((r) => r.check === "azure")?.detail).toBe("subscription ktrdr-prod (sub-1) as ci@example.org");
     const missing = await runPreflight("azure", ROOT, fakes({ run: () => ({ code: 127, stdout: "", stderr: "az: command not found" }), env: { GHCR_TOKEN: "t" } }));
-    expect(missing.at(-1)).toEqual({ ok: false, check: "azure", detail: "the Azure CLI (az) is not installed", fix: "install the Azure CLI: https://learn.microsoft.com/cli/azure/install-azure-cli" });
+    expect(missing.find((r) => r.check === "azure")).toEqual({ ok: false, check: "azure", detail: "the Azure CLI (az) is not installed", fix: "install the Azure CLI: https://learn.microsoft.com/cli/azure/install-azure-cli" });
   });
 });
 

@@ -1,4 +1,4 @@
-import { PlatformModel } from "../../model/types";
+import { PlatformModel } from "../../../model/types";
 import { CheckResult, PreflightDeps, fail, pass } from "./types";
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;

@@ -1,5 +1,6 @@
+import { SshTarget, checkDocker, checkSsh } from "../shared/preflight/network";
 import { PlatformModel } from "../../model/types";
-import { CheckResult, PreflightDeps, fail, pass } from "./types";
+import { CheckResult, PreflightDeps, fail, pass } from "../shared/preflight/types";
 
 /** A privilege the stack needs on a Proxmox ACL path, and why. */
 export interface Requirement {
@@ -116,4 +117,26 @@ async function existingVmids(call: (m: "GET", p: string, h: Record<string, strin
   if (r.status !== 200) return {};
   const data = (JSON.parse(r.body) as { data?: { vmid?: number }[] }).data ?? [];
   return { existingVmids: new Set(data.map((d) => d.vmid).filter((v): v is number => typeof v === "number")) };
+}
+
+/**
+ * The homelab's checks: the Proxmox API and its rights, then SSH to every node that holds a
+ * guest or the shared export and to every guest (a VMID not created yet is noted, not failed),
+ * and Docker on the guests that run containers.
+ */
+export async function proxmoxPreflight(model: PlatformModel, deps: PreflightDeps): Promise<CheckResult[]> {
+  const proxmox = await checkProxmox(model, deps);
+  const out: CheckResult[] = [...proxmox.results];
+  const px = model.proxmox;
+  if (!px) return out;
+  const nodes: SshTarget[] = px.nodes.filter((n) => model.hosts.some((h) => h.node === n.name) || model.sharedStorage?.serverNode === n.name)
+    .map((n) => ({ label: `node ${n.name}`, user: px.ssh.user, address: n.address }));
+  const guests: SshTarget[] = model.hosts.map((h) => ({
+    label: `guest ${h.name}`, user: px.ssh.user, address: h.sshAddress,
+    ...(proxmox.existingVmids && !proxmox.existingVmids.has(h.vmid) ? { absent: `VMID ${h.vmid} does not exist yet (the first pulumi up creates it)` } : {}),
+  }));
+  out.push(...(await checkSsh([...nodes, ...guests], deps)));
+  const dockerGuests = new Set(model.hosts.filter((h) => h.docker).map((h) => `guest ${h.name}`));
+  out.push(...(await checkDocker(guests.filter((g) => dockerGuests.has(g.label)), deps)));
+  return out;
 }
