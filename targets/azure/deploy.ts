@@ -3,7 +3,7 @@ import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as resources from "@pulumi/azure-native/resources";
 import { AppEnvironment } from "../../components/azure/appEnvironment";
 import { AzureFiles } from "../../components/azure/azureFiles";
-import { ContainerAppEnv, ContainerAppService, ContainerAppVolume } from "../../components/azure/containerApp";
+import { ContainerAppEnv, ContainerAppService } from "../../components/azure/containerApp";
 import { ManagedRedis } from "../../components/azure/managedRedis";
 import { VirtualNetwork } from "../../components/azure/network";
 import { Observability } from "../../components/azure/observability";
@@ -11,21 +11,9 @@ import { PostgresFlexible } from "../../components/azure/postgresFlexible";
 import { ROLES, SecretVault } from "../../components/azure/secretVault";
 import { ServiceBusBroker } from "../../components/azure/serviceBus";
 import { StackSecrets } from "../../components/secrets/stackSecrets";
-import { ContainerModel, PlatformModel } from "../../model/types";
+import { PlatformModel } from "../../model/types";
 import type { DeployOptions } from "../types";
-
-/** Key Vault and Container App secret names: `dbPassword` → `db-password`. */
-export function vaultSecretName(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, "$1-$2").replace(/_/g, "-").toLowerCase();
-}
-
-/** One env var's Key Vault secret: a stack secret as is, or the whole composed value (e.g. a URL with a password). */
-function envSecretName(c: ContainerModel, variable: string): string | undefined {
-  const v = c.env[variable]!;
-  if (!v.secret) return undefined;
-  const only = v.parts.length === 1 ? v.parts[0] : undefined;
-  return only !== undefined && typeof only !== "string" ? vaultSecretName(only.secret) : `${c.name}-${vaultSecretName(variable)}`;
-}
+import { appInputs, envSecretName, vaultSecretName, volumeStorage } from "./appInputs";
 
 /**
  * Azure: one Container Apps environment on a VNet; every service and worker slot a Container
@@ -97,7 +85,6 @@ export function deployAzure(model: PlatformModel, opts: DeployOptions): Record<s
   if (redisArgs && !keyedRedis) new ManagedRedis("redis", { ...redisArgs, authentication: { kind: "entraId", appIdentityPrincipalId: vault.identity.principalId } });
 
   const sharedName = model.containers.find((c) => c.sharedMount?.type === "nfs")?.sharedMount!.source;
-  const volumeStorage = (c: ContainerModel, volume: string) => `${c.name}-${volume}`;
   const smbShares = model.containers.flatMap((c) => c.volumes.map((v) => volumeStorage(c, v.name)));
   const files = sharedName || smbShares.length
     ? new AzureFiles("files", {
@@ -106,29 +93,15 @@ export function deployAzure(model: PlatformModel, opts: DeployOptions): Record<s
     })
     : undefined;
 
-  const acrServer = az.registry.kind === "acr" ? `${az.registry.name}.azurecr.io` : undefined;
   const apps: Record<string, ContainerAppService> = {};
   for (const c of model.containers) {
-    // The agent's OTLP endpoint is the platform's to inject: setting it would override the agent.
-    const env: ContainerAppEnv[] = Object.keys(c.env).sort().filter((name) => c.env[name]!.platform !== "openTelemetryAgent").map((name) => {
-      const secretRef = envSecretName(c, name);
-      if (c.env[name]!.platform === "identityClientId") return { name, value: vault.identity.clientId };
-      return secretRef ? { name, secretRef } : { name, value: c.env[name]!.parts.join("") };
-    });
-    const login = model.registries.find((r) => r.server === c.image.registry);
-    const registrySettings = c.image.registry && c.image.registry === acrServer
-      ? { server: acrServer, useIdentity: true }
-      : login ? { server: login.server, username: login.username, passwordSecretRef: vaultSecretName(login.passwordSecret) } : undefined;
-    const secretNames = [...new Set([...env.flatMap((e) => (e.secretRef ? [e.secretRef] : [])), ...(registrySettings?.passwordSecretRef ? [registrySettings.passwordSecretRef] : [])])];
-    const volumes: ContainerAppVolume[] = [
-      ...(c.sharedMount?.type === "nfs" ? [{ name: "shared", storageName: c.sharedMount.source, storageType: "NfsAzureFile" as const, mountPath: c.sharedMount.target }] : []),
-      ...c.volumes.map((v) => ({ name: v.name, storageName: volumeStorage(c, v.name), storageType: "AzureFile" as const, mountPath: v.path })),
-    ];
+    const inputs = appInputs(model, c);
+    const env: ContainerAppEnv[] = inputs.env.map((e) => ("identityClientId" in e ? { name: e.name, value: vault.identity.clientId } : e));
     apps[c.name] = new ContainerAppService(c.name, {
       container: c, ...base, environmentId: environment.environment.id, identityId: vault.identity.id, env,
-      secrets: secretNames.map((name) => ({ name, keyVaultUrl: vault.secretUrl(name) })),
-      ...(registrySettings ? { registry: registrySettings } : {}),
-      volumes, minReplicas: 1, maxReplicas: 1, after: [...vault.ready, ...(files?.storages ?? [])],
+      secrets: inputs.secretNames.map((name) => ({ name, keyVaultUrl: vault.secretUrl(name) })),
+      ...(inputs.registry ? { registry: inputs.registry } : {}),
+      volumes: inputs.volumes, minReplicas: 1, maxReplicas: 1, after: [...vault.ready, ...(files?.storages ?? [])],
     });
   }
   return apps;
