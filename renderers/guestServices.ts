@@ -1,6 +1,7 @@
 import type { HostServicesModel } from "../model/hostServices";
 import { renderPgBackup } from "./backup";
 import { ProvisionBundle } from "./bundle";
+import type { DataService } from "../core/guestDataServices";
 import { renderNativeServices } from "./nativeServices";
 import { renderPostgres } from "./postgres";
 import { renderRabbit } from "./rabbitmq";
@@ -8,7 +9,7 @@ import { renderRedis } from "./redis";
 
 export interface GuestStep {
   /** Step key, also the suffix of its resource name. */
-  readonly key: "postgresql" | "redis" | "rabbitmq" | "native" | "backup";
+  readonly key: DataService | "native" | "backup";
   readonly bundle: ProvisionBundle;
   /** Keys of steps that must finish first. */
   readonly after: readonly GuestStep["key"][];

@@ -14,7 +14,8 @@ import { PARITY_EXEC, PARITY_WAIT_HEALTHY } from "./nativeServices/launch";
 import type { SourceSpec } from "./nativeServices/sources";
 import { nativePaths, type NativePaths } from "./nativeServices/paths";
 
-export type DataService = "postgresql" | "redis" | "rabbitmq";
+import type { DataService } from "../core/guestDataServices";
+export type { DataService };
 export type { SourceSpec } from "./nativeServices/sources";
 
 /** Exactly one of `http` or `command` (the contract's checks/nativeDelivery.ts). */

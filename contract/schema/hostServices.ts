@@ -1,3 +1,4 @@
+import { GUEST_DATA_SERVICES } from "../../core/guestDataServices";
 import { z } from "zod";
 import { absolutePath, envVarName, ipv4Cidr, port, secretName } from "./primitives";
 
@@ -197,7 +198,7 @@ export const nativeServices = z.strictObject({
     /** argv run once per new release, as the service would run (its env, its venv), before `current` switches; non-zero keeps the old release. */
     preStart: z.array(z.string().min(1)).min(1).optional(),
     health: nativeHealth,
-    uses: z.array(z.enum(["postgresql", "redis", "rabbitmq"])).default([]),
+    uses: z.array(z.enum(GUEST_DATA_SERVICES)).default([]),
     /**
      * `admin` (default): binds `bindHost` and is admitted from `proxmox.network.adminSources`;
      * `loopback`: binds 127.0.0.1, for callers inside this guest only. A service with its own
