@@ -9,7 +9,7 @@ export function mockOutputs(args: MockResourceArgs): MockResourceResult {
   switch (args.type) {
     case "proxmoxve:index/fileLegacy:FileLegacy":
       return { id: `${inputs["datastoreId"]}:${inputs["contentType"]}/${(inputs["sourceFile"] as { fileName?: string } | undefined)?.fileName}`, state: inputs };
-    case "proxmoxve:download/fileLegacy:FileLegacy":
+    case "proxmoxve:download/file:File":
       return { id: `${inputs["datastoreId"]}:vztmpl/${inputs["fileName"]}`, state: inputs };
     case "proxmoxve:index/containerLegacy:ContainerLegacy":
       return { id: `${inputs["nodeName"]}/${inputs["vmId"]}`, state: { ...inputs, ipv4: {} } };

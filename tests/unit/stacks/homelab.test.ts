@@ -69,7 +69,7 @@ describe("homelab under mocks: LXC guests", () => {
   // Proxmox's appliance index (aplinfo) entry for debian-12-standard 12.7-1.
   const DEBIAN_12_7_SHA512 = "39f6d06e082d6a418438483da4f76092ebd0370a91bad30b82ab6d0f442234d63fe27a15569895e34d6d1e5ca50319f62637f7fb96b98dbde4f6103cf05bff6d";
   it("downloads the pinned template once per node, over https, checked against its sha512", () => {
-    expect(homelab.byType("proxmoxve:download/fileLegacy:FileLegacy").map((r) => r.inputs)).toEqual(
+    expect(homelab.byType("proxmoxve:download/file:File").map((r) => r.inputs)).toEqual(
       ["pve-a", "pve-b", "pve-c"].map((nodeName) => ({
         contentType: "vztmpl", datastoreId: "local", nodeName, overwrite: false, overwriteUnmanaged: false,
         url: "https://download.proxmox.com/images/system/debian-12-standard_12.7-1_amd64.tar.zst", fileName: "debian-12-standard_12.7-1_amd64.tar.zst",
@@ -126,7 +126,7 @@ describe("homelab under mocks: provisioning over SSH", () => {
   it("exports the shared directory from the server node and registers it on the others", () => {
     const exportRun = homelab.one(COMMAND, "shared-ktrdr-shared-export-run");
     expect(exportRun.rawInputs["connection"]).toMatchObject({ host: "192.168.1.10", user: "root" });
-    const storage = homelab.one("proxmoxve:storage/nfsLegacy:NfsLegacy", "shared-ktrdr-shared-storage");
+    const storage = homelab.one("proxmoxve:storage/nfs:Nfs", "shared-ktrdr-shared-storage");
     expect(storage.inputs).toEqual({ resourceId: "ktrdr-shared", server: "192.168.1.10", export: "/srv/ktrdr-shared", nodes: ["pve-b", "pve-c"], contents: ["backup"], options: "vers=4.2,hard" });
     const storageComponent = homelab.one("parity:proxmox:NfsSharedStorage", "shared-ktrdr-shared");
     expect(homelab.one("parity:proxmox:LxcHost", "workers-b").dependencies).toEqual(expect.arrayContaining([storage.urn]));
