@@ -1,7 +1,7 @@
 import { ContractError, Problem } from "../../contract/problems";
 import { validateStackConfig } from "../../contract/validate";
 import { buildModel } from "../../model/build";
-import { guestSteps } from "../../renderers/guestServices";
+import { serviceSteps } from "../../targets/proxmox/serviceSteps";
 
 /** What the contract and the pure layers below it made of one config. */
 export type Outcome =
@@ -48,7 +48,7 @@ export function checkConfig(raw: Record<string, unknown>, stack: string): Outcom
     return { kind: "crash", where: "model", error: String((e as Error).stack ?? e), ms: t };
   }
   try {
-    for (const h of model.hostServices) guestSteps(h);
+    for (const h of model.hostServices) serviceSteps(h);
   } catch (e) {
     return { kind: "crash", where: "renderers", error: String((e as Error).stack ?? e), ms: t };
   }

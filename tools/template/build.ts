@@ -13,7 +13,8 @@ import { FORBIDDEN_PATHS, bundleLiteralHits } from "./guard";
 import { renderDeploymentNotes } from "./readme";
 import { CACHE_DIR, TEMPLATE_BASE_PACKAGES, assembleArchive, bash, ensurePackageLayer } from "./rootfs";
 import { shq } from "../../core/shell";
-import { TemplatePlan, loadModel, pickHost, planTemplate } from "./steps";
+import { loadStackModel } from "../stackFiles";
+import { TemplatePlan, pickHost, planTemplate } from "./steps";
 
 export interface BuildOptions {
   readonly stack: string;
@@ -64,7 +65,7 @@ export async function buildTemplate(o: BuildOptions): Promise<BuildResult> {
   if (process.getuid?.() !== 0) throw new Error("[template] building a template needs root (chroot, mounts, numeric owners)");
   const t0 = Date.now();
   const root = resolve(o.root ?? process.cwd());
-  const model = loadModel(o.stack, root);
+  const model = loadStackModel(o.stack, root);
   const plan = planTemplate(model, pickHost(model, o.host));
   const hits = bundleLiteralHits(plan.steps.map((s) => s.bundle));
   if (hits.length) throw new Error(`[template] refusing to bake password-looking literals:\n${hits.map((h) => `  ${h.where}:${h.line}: ${h.text}`).join("\n")}`);

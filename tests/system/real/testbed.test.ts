@@ -32,6 +32,8 @@ chmod 0600 ${SECRET_HOME}/secret
 echo "secret-length=\${#PROBE_SECRET}"
 `,
   secretEnv: ["PROBE_SECRET"],
+  packages: [],
+  maskUnits: [],
 };
 
 async function ok(g: Guest, cmd: string, stdin?: string): Promise<string> {
