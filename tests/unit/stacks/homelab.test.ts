@@ -93,6 +93,37 @@ describe("homelab under mocks: guest firewalls from flows", () => {
   });
 });
 
+describe("homelab under mocks: one component per guest", () => {
+  it("parents each guest's LXC, firewall, steps, Docker host, proxy and containers; shared parts stay under the stack", () => {
+    const guests = homelab.byType("parity:proxmox:Guest");
+    expect(guests.map((g) => [g.name, g.parentType])).toEqual([["core", "pulumi:pulumi:Stack"], ["workers-b", "pulumi:pulumi:Stack"], ["workers-c", "pulumi:pulumi:Stack"]]);
+    const under = (guest: string) => homelab.resources.filter((r) => r.parentUrn === homelab.one("parity:proxmox:Guest", guest).urn).map((r) => `${r.type.split(":").pop()} ${r.name}`).sort();
+    expect(under("core")).toEqual([
+      "DockerHost core-docker", "DockerService backend", "DockerService db", "DockerService grafana", "DockerService jaeger", "DockerService prometheus",
+      "GuestFirewall core-firewall", "LxcHost core", "ProvisionStep core-bootstrap", "ProvisionStep core-docker-engine", "ProvisionStep core-guest-firewall",
+      "RolloutProxy core-proxy",
+    ]);
+    expect(under("workers-b")).toEqual([
+      "DockerHost workers-b-docker", "DockerService backtest-worker-1", "DockerService training-worker-1", "GuestFirewall workers-b-firewall", "LxcHost workers-b",
+      "ProvisionStep workers-b-bootstrap", "ProvisionStep workers-b-docker-engine", "ProvisionStep workers-b-guest-firewall",
+    ]);
+    for (const [type, name] of [["parity:secrets:StackSecrets", "secrets"], ["parity:proxmox:ContainerTemplate", "template-pve-a"], ["parity:proxmox:NfsSharedStorage", "shared-ktrdr-shared"]] as const)
+      expect(homelab.one(type, name).parentType).toBe("pulumi:pulumi:Stack");
+  });
+
+  it("rolls a pool's slots one at a time across guests: each waits for the previous slot's health gate", async () => {
+    const p = await planStack("homelab", (v) => {
+      (v["parity:workers"] as { replicas: number }[])[0]!.replicas = 3;
+    });
+    const svc = (name: string) => p.one("parity:docker:DockerService", name);
+    const gate = (name: string) => p.one("command:remote:Command", `${name}-health-wait`).urn;
+    expect([svc("backtest-worker-2").parentUrn, svc("backtest-worker-3").parentUrn]).toEqual([p.one("parity:proxmox:Guest", "workers-c").urn, p.one("parity:proxmox:Guest", "workers-b").urn]);
+    expect(svc("backtest-worker-2").dependencies).toContain(gate("backtest-worker-1"));
+    expect(svc("backtest-worker-3").dependencies).toContain(gate("backtest-worker-2"));
+    expect(svc("backtest-worker-1").dependencies).not.toContain(gate("training-worker-1"));
+  });
+});
+
 describe("homelab under mocks: provisioning over SSH", () => {
   it("copies each bundle and runs it with its content hash as the only trigger", () => {
     const bundle = renderHostBootstrap({
