@@ -16,8 +16,8 @@ import { FORBIDDEN_PATHS, bundleLiteralHits, findPasswordLiterals } from "../../
 import { loadStackModel } from "../../../tools/stackFiles";
 import { pickHost, planTemplate } from "../../../tools/template/steps";
 import { ROOT } from "../../helpers/stackConfig";
-import { ensureTestbed } from "../lib/testbed";
-import { mustRun, sleep } from "../lib/testbed-shell";
+import { ensureTestbed } from "../../../tools/testbed/testbed";
+import { mustRun, sleep } from "../../../tools/testbed/shell";
 import { type TemplateGuest, createTemplateGuest } from "../lib/templateGuest";
 import { createDemoRepo, demoStackRoot, type DemoRepo } from "../real/demoApp";
 
