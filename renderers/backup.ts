@@ -117,5 +117,7 @@ log "backups of ${spec.databases.join(", ")} to $DIR on '${spec.onCalendar}'"
     ],
     script,
     secretEnv: [],
+    packages: [],
+    maskUnits: [],
   };
 }

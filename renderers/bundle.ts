@@ -47,6 +47,15 @@ export interface ProvisionBundle {
   readonly script: string;
   /** Environment variable names the script needs from secrets, passed on stdin. */
   readonly secretEnv: readonly string[];
+  /**
+   * Debian packages the script installs from the guest's default apt sources, set by the
+   * renderer from the same list its script text installs, so a template can pre-install them
+   * (packages from a repository the step adds itself are not listed). Not part of the hash:
+   * it describes the script, it does not change it.
+   */
+  readonly packages: readonly string[];
+  /** systemd units the script masks (before installing their packages), e.g. `redis-server.service`. */
+  readonly maskUnits: readonly string[];
 }
 
 /** Where bundles live on a guest. */

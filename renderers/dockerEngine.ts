@@ -12,6 +12,9 @@ export const DOCKER_LOG_ROTATION = { maxSize: "10m", maxFiles: 3 } as const;
  * already trusts (no third-party apt key), and its version moves only with Debian's security
  * updates. `live-restore` keeps containers running while the daemon restarts.
  */
+/** Debian's Docker engine: what the step installs, and what a template pre-installs. */
+export const DOCKER_ENGINE_PACKAGES: readonly string[] = ["docker.io"];
+
 export function renderDockerEngine(): ProvisionBundle {
   const daemon = {
     "log-driver": "json-file",
@@ -19,7 +22,7 @@ export function renderDockerEngine(): ProvisionBundle {
     "live-restore": true,
   };
   const script = `set -euo pipefail
-${aptInstallSnippet(["docker.io"])}
+${aptInstallSnippet(DOCKER_ENGINE_PACKAGES)}
 
 systemctl enable --quiet docker.service
 if printf '%s' "$PARITY_CHANGED_FILES" | grep -qx /etc/docker/daemon.json; then
@@ -36,5 +39,7 @@ docker info --format 'parity: docker {{.ServerVersion}} ready'
     files: [{ path: "/etc/docker/daemon.json", content: JSON.stringify(daemon, null, 2) + "\n", mode: "0644" }],
     script,
     secretEnv: [],
+    packages: DOCKER_ENGINE_PACKAGES,
+    maskUnits: [],
   };
 }

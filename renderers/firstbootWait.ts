@@ -37,5 +37,5 @@ else
   rm -f "$tmp"
 fi` : ""}
 `;
-  return { name: "firstboot-wait", files: [], script, secretEnv: names };
+  return { name: "firstboot-wait", files: [], script, secretEnv: names, packages: [], maskUnits: [] };
 }

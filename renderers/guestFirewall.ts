@@ -56,6 +56,8 @@ export function renderGuestNft(fw: GuestFirewallModel): string {
   ].join("\n");
 }
 
+const GUEST_FIREWALL_PACKAGES: readonly string[] = ["nftables"];
+
 export function renderGuestFirewall(fw: GuestFirewallModel): ProvisionBundle {
   const unit = renderUnit(`Parity's ingress rules for guest ${fw.host} (nftables), loaded before the network.`, [
     ["Unit", ["Description=Parity guest firewall (nftables)", "DefaultDependencies=no", "Before=network-pre.target", "Wants=network-pre.target", "After=local-fs.target"]],
@@ -63,7 +65,7 @@ export function renderGuestFirewall(fw: GuestFirewallModel): ProvisionBundle {
     ["Install", ["WantedBy=sysinit.target"]],
   ]);
   const script = `${scriptPrelude("guest-firewall")}
-ensure_packages nftables
+ensure_packages ${GUEST_FIREWALL_PACKAGES.join(" ")}
 nft -c -f ${shq(GUEST_NFT_FILE)} || die "the rendered ruleset does not load (nft -c)"
 if changed ${shq(GUEST_NFT_UNIT)}; then systemctl daemon-reload; fi
 systemctl is-enabled --quiet parity-firewall.service || systemctl enable --quiet parity-firewall.service
@@ -81,5 +83,7 @@ log "firewall ready: ${fw.rules.map((r) => `${r.port}/${r.path}`).join(", ")}"
     ],
     script,
     secretEnv: [],
+    packages: GUEST_FIREWALL_PACKAGES,
+    maskUnits: [],
   };
 }

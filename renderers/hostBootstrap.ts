@@ -53,5 +53,7 @@ echo "parity: ${spec.hostname} bootstrapped"
     ],
     script,
     secretEnv: [],
+    packages: BASE_PACKAGES,
+    maskUnits: [],
   };
 }

@@ -8,7 +8,7 @@
 import type { ProvisionBundle, RenderedFile } from "./bundle";
 import { renderServiceEnv } from "./nativeServices/env";
 import { PARITY_HEALTH_PY, renderHealthCommand } from "./nativeServices/healthPy";
-import { renderNativeScript } from "./nativeServices/script";
+import { nativePackages, renderNativeScript } from "./nativeServices/script";
 import { renderAppUnit, renderHealthUnit } from "./nativeServices/units";
 import { PARITY_EXEC, PARITY_WAIT_HEALTHY } from "./nativeServices/launch";
 import type { SourceSpec } from "./nativeServices/sources";
@@ -166,7 +166,7 @@ export function renderNativeServices(spec: NativeServicesSpec): ProvisionBundle 
       { path: p.unitFile("health"), content: renderHealthUnit(r, r.health), mode: "0644" },
     );
   }
-  return { name: `${r.project}-services`, files, script: renderNativeScript(r), secretEnv: secretNames(r) };
+  return { name: `${r.project}-services`, files, script: renderNativeScript(r), secretEnv: secretNames(r), packages: nativePackages(r), maskUnits: [] };
 }
 
 /** `health.json`: where to connect and which environment variable holds each password. */

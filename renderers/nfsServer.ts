@@ -20,6 +20,8 @@ export interface NfsExportSpec {
  * `all_squash` to the owner UID: whatever UID a guest writes as, files land owned by the mapped
  * app user, so every guest — each with its own idmap — can read and write them.
  */
+const NFS_SERVER_PACKAGES: readonly string[] = ["nfs-kernel-server"];
+
 export function renderNfsExport(spec: NfsExportSpec): ProvisionBundle {
   const directory = renderSharedDirectoryScript({ path: spec.exportPath, ownerUid: spec.ownerUid, ownerGid: spec.ownerGid });
   // Every guest on the exporting node: a bind mount of the directory is all they need.
@@ -31,6 +33,8 @@ export function renderNfsExport(spec: NfsExportSpec): ProvisionBundle {
 ${directory}
 `,
       secretEnv: [],
+      packages: [],
+      maskUnits: [],
     };
   }
   const opts = `rw,sync,no_subtree_check,all_squash,anonuid=${spec.ownerUid},anongid=${spec.ownerGid}`;
@@ -38,7 +42,7 @@ ${directory}
 ${spec.exportPath} ${spec.clients.map((c) => `${c}(${opts})`).join(" ")}
 `;
   const script = `set -euo pipefail
-${aptInstallSnippet(["nfs-kernel-server"])}
+${aptInstallSnippet(NFS_SERVER_PACKAGES)}
 
 ${directory}
 systemctl enable --quiet --now nfs-server.service
@@ -52,5 +56,7 @@ exportfs -v | grep -q "^${spec.exportPath}" || { echo "parity: ${spec.exportPath
     files: [{ path: `/etc/exports.d/parity-${spec.name}.exports`, content: exportsFile, mode: "0644" }],
     script,
     secretEnv: [],
+    packages: NFS_SERVER_PACKAGES,
+    maskUnits: [],
   };
 }

@@ -9,7 +9,7 @@ import type { ProvisionBundle, RenderedFile } from "./bundle";
 import { renderConfDropIn, renderHba } from "./postgres/conf";
 import { renderEventStoreMigrations, renderRefreshUnits } from "./postgres/eventStore";
 import { renderAccessSql, renderRolesSql } from "./postgres/sql";
-import { renderPostgresScript } from "./postgres/script";
+import { postgresPackages, renderPostgresScript } from "./postgres/script";
 import { pgPaths, type PgPaths } from "./postgres/paths";
 
 /*
@@ -129,10 +129,13 @@ export function renderPostgres(spec: PostgresSpec): ProvisionBundle {
     for (const m of renderEventStoreMigrations(r.eventStore.database, r.paths)) files.push(m.file);
     files.push(...renderRefreshUnits(r));
   }
+  const pg = postgresPackages(r);
   return {
     name: `postgresql-${r.version}-${r.cluster}`,
     files,
     script: renderPostgresScript(r),
     secretEnv: [...new Set(r.roles.flatMap((x) => (x.passwordSecret ? [x.passwordSecret] : [])))].sort(),
+    packages: [...pg.packages, ...pg.extPackages],
+    maskUnits: [],
   };
 }

@@ -16,7 +16,7 @@ import { renderDefinitions, renderRabbitConf } from "./rabbitmq/conf";
 import { renderRabbitScript } from "./rabbitmq/script";
 import { RABBIT_CONF, RABBIT_DEFINITIONS } from "./rabbitmq/paths";
 import {
-  RabbitSource, RABBITMQ_APT_STAGED_PREFERENCES, RABBITMQ_APT_STAGED_SOURCES, renderRabbitAptPreferences, renderRabbitAptSources,
+  RabbitSource, RABBITMQ_APT_STAGED_PREFERENCES, RABBITMQ_APT_STAGED_SOURCES, rabbitDebianPackages, renderRabbitAptPreferences, renderRabbitAptSources,
 } from "./rabbitmq/aptSource";
 
 export * from "./rabbitmq/paths";
@@ -121,5 +121,7 @@ export function renderRabbit(spec: RabbitSpec): ProvisionBundle {
     ],
     script: renderRabbitScript(r),
     secretEnv: [...new Set(r.users.map((u) => u.passwordSecret))].sort(),
+    packages: rabbitDebianPackages(r),
+    maskUnits: [],
   };
 }

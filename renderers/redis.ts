@@ -9,7 +9,7 @@
  */
 import type { ProvisionBundle, RenderedFile } from "./bundle";
 import { renderRedisConf, renderRedisTunables, renderRedisUnit } from "./redis/conf";
-import { renderRedisScript } from "./redis/script";
+import { DEBIAN_REDIS_UNIT, REDIS_PACKAGES, renderRedisScript } from "./redis/script";
 import { REDIS_UNIT_FILE, redisConfPath, redisTunablesPath } from "./redis/paths";
 
 export * from "./redis/paths";
@@ -97,5 +97,5 @@ export function renderRedis(spec: RedisSpec): ProvisionBundle {
       { path: redisTunablesPath(port), content: renderRedisTunables(r), mode: "0644" },
     );
   }
-  return { name: "redis", files, script: renderRedisScript(r), secretEnv: [r.passwordSecret] };
+  return { name: "redis", files, script: renderRedisScript(r), secretEnv: [r.passwordSecret], packages: REDIS_PACKAGES, maskUnits: [DEBIAN_REDIS_UNIT] };
 }

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Installs on this host what the system tests (tests/system/) need: LXC + debootstrap for the
-# Debian 12 test bed (tests/system/lib/testbed.ts), dnsmasq for the bridge's DHCP/DNS, iptables
+# Debian 12 test bed (tools/testbed/testbed.ts), dnsmasq for the bridge's DHCP/DNS, iptables
 # for NAT, and the SSH client that the harness drives guests with.
 #
 # Idempotent: packages already installed are skipped, and `apt-get update` runs only when

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseYamlMap, stackFileConfig } from "../contract/stackDocument";
+import { buildModel, validateStackConfig } from "../targets";
+import type { PlatformModel } from "../model/types";
 
 export interface StackFile {
   readonly project: string;
@@ -23,6 +25,17 @@ export function readStackFile(stack: string, root = process.cwd()): StackFile {
   }
   Object.assign(values, stackFileConfig(readFileSync(stackFile, "utf8"), `Pulumi.${stack}.yaml`, project.name));
   return { project: project.name, values };
+}
+
+/** A stack file's `parity:` keys without the namespace, as the contract receives them (copies: edit freely). */
+export function rawStackConfig(stack: string, root = process.cwd()): Record<string, unknown> {
+  const { values } = readStackFile(stack, root);
+  return Object.fromEntries(Object.entries(values).filter(([k]) => k.startsWith("parity:")).map(([k, v]) => [k.slice("parity:".length), structuredClone(v)]));
+}
+
+/** Loads, validates and models a stack file the way the program does (no Pulumi, no network). */
+export function loadStackModel(stack: string, root = process.cwd()): PlatformModel {
+  return buildModel(validateStackConfig(rawStackConfig(stack, root), stack), stack);
 }
 
 /**

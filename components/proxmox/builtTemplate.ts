@@ -21,6 +21,8 @@ export class BuiltTemplate extends pulumi.ComponentResource {
 
   constructor(name: string, args: BuiltTemplateArgs, opts?: pulumi.ComponentResourceOptions) {
     super("parity:proxmox:BuiltTemplate", name, {}, opts);
+    // The provider (8.6.0) has no non-legacy upload resource yet and does not mark this one
+    // deprecated: download.File only fetches by URL, which a locally built archive has none of.
     const file = new proxmox.FileLegacy(
       `${name}-file`,
       {

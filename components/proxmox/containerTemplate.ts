@@ -19,7 +19,7 @@ export class ContainerTemplate extends pulumi.ComponentResource {
 
   constructor(name: string, args: ContainerTemplateArgs, opts?: pulumi.ComponentResourceOptions) {
     super("parity:proxmox:ContainerTemplate", name, {}, opts);
-    const file = new proxmox.download.FileLegacy(
+    const file = new proxmox.download.File(
       `${name}-file`,
       {
         contentType: "vztmpl",

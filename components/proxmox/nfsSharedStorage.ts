@@ -32,7 +32,7 @@ export class NfsSharedStorage extends pulumi.ComponentResource {
     );
     this.ready = [exportStep];
     if (s.clientNodes.length > 0) {
-      const registration = new proxmox.storage.NfsLegacy(
+      const registration = new proxmox.storage.Nfs(
         `${name}-storage`,
         {
           resourceId: s.name,

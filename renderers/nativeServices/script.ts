@@ -29,10 +29,27 @@ function healthSecrets(r: ResolvedNative): string {
   return `if ${secretsBlock(file, unique)}; then secrets_changed+=${shq(file)}$'\\n'; fi`;
 }
 
+/** What fetching uv from its configured URL needs. */
+const UV_DOWNLOAD_PACKAGES: readonly string[] = ["curl", "ca-certificates"];
+
+/** Python, the sources' fetch tools and the extra packages the script always ensures. */
+function basePackages(r: ResolvedNative): string[] {
+  const py = r.python;
+  return [...new Set(["python3", py, `${py}-venv`, ...r.sources.flatMap(sourcePackages), ...r.extraPackages])];
+}
+
+/**
+ * Every Debian package the script may install: {@link basePackages}, plus curl for uv when uv
+ * comes from a URL (the only branch that downloads it).
+ */
+export function nativePackages(r: ResolvedNative): readonly string[] {
+  return [...new Set([...basePackages(r), ...(r.uv.url ? UV_DOWNLOAD_PACKAGES : [])])];
+}
+
 export function renderNativeScript(r: ResolvedNative): string {
   const p = r.paths;
   const py = r.python;
-  const packages = [...new Set(["python3", py, `${py}-venv`, ...r.sources.flatMap(sourcePackages), ...r.extraPackages])];
+  const packages = basePackages(r);
   const uv = r.uv;
   const healthUnit = p.unitName("health");
   const healthFiles = [p.unitFile("health"), p.healthConfig, p.healthModule, p.healthCommand];
@@ -54,7 +71,7 @@ elif [ -n ${shq(uv.sourcePath ?? "")} ] && [ -f ${shq(uv.sourcePath ?? "")} ]; t
   log "installed uv from ${uv.sourcePath ?? ""}"
   uv_available=1
 elif [ -n ${shq(uv.url ?? "")} ]; then
-  ensure_packages curl ca-certificates
+  ensure_packages ${UV_DOWNLOAD_PACKAGES.join(" ")}
   tmp="$(mktemp -d)"
   curl -fsSL --proto '=https' --retry 3 -o "$tmp/download" ${shq(uv.url ?? "")} || die "could not download uv from ${uv.url ?? ""}"
   echo ${shq(`${uv.sha256 ?? ""}  `)}"$tmp/download" | sha256sum -c --quiet - || die "uv download does not match the configured sha256"

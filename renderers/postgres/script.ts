@@ -4,10 +4,17 @@ import { scriptPrelude } from "../common/shell";
 import { bashArray, shq } from "../../core/shell";
 import { refreshUnitName, renderEventStoreMigrations } from "./eventStore";
 
+/** The server and client packages, then the extensions' packages (which the script checks apt can provide). */
+export function postgresPackages(r: ResolvedPostgres): { readonly packages: readonly string[]; readonly extPackages: readonly string[] } {
+  return {
+    packages: [`postgresql-${r.version}`, `postgresql-client-${r.version}`],
+    extPackages: [...new Set(r.databases.flatMap((d) => d.extensions.flatMap((e) => (e.package ? [e.package] : []))))],
+  };
+}
+
 export function renderPostgresScript(r: ResolvedPostgres): string {
   const p = r.paths;
-  const packages = [`postgresql-${r.version}`, `postgresql-client-${r.version}`];
-  const extPackages = [...new Set(r.databases.flatMap((d) => d.extensions.flatMap((e) => (e.package ? [e.package] : []))))];
+  const { packages, extPackages } = postgresPackages(r);
   const passwords = r.roles.flatMap((x) => (x.passwordSecret !== undefined ? [{ name: x.name, secret: x.passwordSecret }] : []));
   const migrations = r.eventStore ? renderEventStoreMigrations(r.eventStore.database, p) : [];
   const timer = r.eventStore ? `${refreshUnitName(r.eventStore.database)}.timer` : "";

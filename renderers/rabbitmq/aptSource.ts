@@ -73,22 +73,35 @@ export function renderRabbitAptPreferences(source: Extract<RabbitSource, { kind:
   ].join("\n");
 }
 
+/** Debian's RabbitMQ (source `debian`). */
+const RABBIT_DEBIAN_PACKAGES: readonly string[] = ["rabbitmq-server"];
+/** What fetching and checking Team RabbitMQ's signing key needs, from Debian. */
+const RABBIT_KEY_TOOLS: readonly string[] = ["ca-certificates", "curl", "gnupg"];
+
 /**
- * Bash that installs the packages. Debian's: a literal `ensure_packages` line, which the template
- * builder reads to pre-install them. Team RabbitMQ's: the keyring (checked by fingerprint) and
- * sources first, a refusal to turn an older installed node into >= 3.12 in place (that upgrade
- * crosses required feature flags), and the packages through an array, which the template builder
- * deliberately does not pre-install from Debian: first boot installs them from Team RabbitMQ's
- * repository.
+ * The Debian packages the install script takes from Debian's own archive: rabbitmq-server itself
+ * for source `debian`; for Team RabbitMQ's, only the key tools (its packages come from the
+ * repository the script adds, so a template cannot pre-install them from Debian).
+ */
+export function rabbitDebianPackages(r: ResolvedRabbit): readonly string[] {
+  return r.source.kind === "debian" ? RABBIT_DEBIAN_PACKAGES : RABBIT_KEY_TOOLS;
+}
+
+/**
+ * Bash that installs the packages. Debian's: one `ensure_packages` line. Team RabbitMQ's: the
+ * keyring (checked by fingerprint) and sources first, a refusal to turn an older installed node
+ * into >= 3.12 in place (that upgrade crosses required feature flags), and the packages, which
+ * {@link rabbitDebianPackages} deliberately leaves out: first boot installs them from Team
+ * RabbitMQ's repository.
  */
 export function renderRabbitInstallScript(r: ResolvedRabbit): string {
-  if (r.source.kind === "debian") return `ensure_packages rabbitmq-server`;
+  if (r.source.kind === "debian") return `ensure_packages ${RABBIT_DEBIAN_PACKAGES.join(" ")}`;
   return `RABBIT_PACKAGES=(${RABBITMQ_ERLANG_PACKAGES.join(" ")} rabbitmq-server)
 RABBIT_KEY_FPR=${shq(RABBITMQ_TEAM_KEY_FINGERPRINT)}
 # Primary-key fingerprints of a keyring or key file, one per line.
 key_fingerprints() { gpg --batch --no-default-keyring --show-keys --with-colons "$1" 2>/dev/null | awk -F: '$1 == "pub" { want = 1; next } want && $1 == "fpr" { print $10; want = 0 }'; }
 if [ "$(key_fingerprints ${shq(RABBITMQ_KEYRING)} 2>/dev/null || true)" != "$RABBIT_KEY_FPR" ]; then
-  ensure_packages ca-certificates curl gnupg
+  ensure_packages ${RABBIT_KEY_TOOLS.join(" ")}
   log "installing Team RabbitMQ's signing key $RABBIT_KEY_FPR"
   key_tmp="$(mktemp -d)"
   curl -fsSL --proto '=https' --tlsv1.2 -o "$key_tmp/key.asc" ${shq(RABBITMQ_TEAM_KEY_URL)}

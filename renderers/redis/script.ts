@@ -4,7 +4,13 @@ import { scriptPrelude } from "../common/shell";
 import { shq } from "../../core/shell";
 import { REDIS_AUTH_FILE, REDIS_CONF_DIR, REDIS_UNIT_FILE } from "./paths";
 
+/** Debian's packages for the Redis step. */
+export const REDIS_PACKAGES: readonly string[] = ["redis-server", "redis-tools"];
+/** Debian's own unit, masked before the package is installed: Parity runs parity-redis@<port> instead. */
+export const DEBIAN_REDIS_UNIT = "redis-server.service";
+
 export function renderRedisScript(r: ResolvedRedis): string {
+  const unit = DEBIAN_REDIS_UNIT;
   const cluster = r.mode === "cluster";
   return `${scriptPrelude("redis")}
 PASSWORD_VAR=${shq(r.passwordSecret)}
@@ -13,14 +19,14 @@ PORTS=(${r.ports.join(" ")})
 # The password reaches redis-cli through its environment (REDISCLI_AUTH), never argv.
 cli() { local port="$1"; shift; REDISCLI_AUTH="\${!PASSWORD_VAR}" redis-cli --no-auth-warning -h "$CLI_HOST" -p "$port" "$@"; }
 
-# Debian's own redis-server.service would take port 6379: mask it before the package can start it.
-if [ "$(systemctl is-enabled redis-server.service 2>/dev/null || true)" != masked ]; then
-  systemctl stop redis-server.service >/dev/null 2>&1 || true
-  systemctl disable --quiet redis-server.service >/dev/null 2>&1 || true
-  systemctl mask --quiet redis-server.service 2>/dev/null  # "does not exist, proceeding anyway" before install
-  log "masked Debian's redis-server.service"
+# Debian's own ${unit} would take port 6379: mask it before the package can start it.
+if [ "$(systemctl is-enabled ${unit} 2>/dev/null || true)" != masked ]; then
+  systemctl stop ${unit} >/dev/null 2>&1 || true
+  systemctl disable --quiet ${unit} >/dev/null 2>&1 || true
+  systemctl mask --quiet ${unit} 2>/dev/null  # "does not exist, proceeding anyway" before install
+  log "masked Debian's ${unit}"
 fi
-ensure_packages redis-server redis-tools
+ensure_packages ${REDIS_PACKAGES.join(" ")}
 
 # requirepass/masterauth, quoted for Redis's config parser. printf is a builtin: no argv.
 redis_quote() { local v="\${1//\\\\/\\\\\\\\}"; v="\${v//\\"/\\\\\\"}"; printf '"%s"' "$v"; }

@@ -7,7 +7,7 @@ function proxmoxOutputs(args: MockResourceArgs): MockResourceResult | undefined 
   switch (args.type) {
     case "proxmoxve:index/fileLegacy:FileLegacy":
       return { id: `${inputs["datastoreId"]}:${inputs["contentType"]}/${(inputs["sourceFile"] as { fileName?: string } | undefined)?.fileName}`, state: inputs };
-    case "proxmoxve:download/fileLegacy:FileLegacy":
+    case "proxmoxve:download/file:File":
       return { id: `${inputs["datastoreId"]}:vztmpl/${inputs["fileName"]}`, state: inputs };
     case "proxmoxve:index/containerLegacy:ContainerLegacy":
       return { id: `${inputs["nodeName"]}/${inputs["vmId"]}`, state: { ...inputs, ipv4: {} } };

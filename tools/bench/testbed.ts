@@ -6,10 +6,12 @@
  * Run as root on Debian 12: `npx tsx tools/bench/testbed.ts` (BENCH_TESTBED_RUNS=n for medians).
  * Creates only parity-t-e2e-* guests and removes them afterwards.
  */
-import { createGuest, destroyGuest, ensureTestbed } from "../../tests/system/lib/testbed";
-import { waitHealthy } from "../../tests/system/e2e/lib/checks";
-import { createTestbed, destroyTestbed, up } from "../../tests/system/e2e/lib/deploy";
-import { assetText, embeddedScript, plannedGuests, planTestbed } from "../../tests/system/e2e/lib/plan";
+import { createGuest, destroyGuest, ensureTestbed } from "../testbed/testbed";
+import { waitHealthy } from "../testbed/deploy/checks";
+import { createTestbed, destroyTestbed, up } from "../testbed/deploy/deploy";
+import { STACK, STACK_DIR, plannedGuests, planTestbed } from "../testbed/deploy/plan";
+import { guestPlan, planPackages } from "../../targets/proxmox/guestPlan";
+import { loadStackModel } from "../stackFiles";
 
 const RUNS = Number(process.env["BENCH_TESTBED_RUNS"] ?? 1);
 
@@ -27,20 +29,16 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-/** Packages the plan's guest steps install: the `for pkg in …` lists of their apt snippets. */
-function plannedPackages(resources: Awaited<ReturnType<typeof planTestbed>>["resources"]): string[] {
-  const pkgs = new Set<string>();
-  for (const r of resources) {
-    if (r.type !== "command:remote:CopyToRemote" || /nfs-export/.test(String(r.rawInputs["remotePath"]))) continue;
-    for (const m of embeddedScript(assetText(r)).matchAll(/^for pkg in (.+); do$/gm)) for (const p of m[1]!.split(" ")) pkgs.add(p);
-  }
-  return [...pkgs].sort();
+/** Debian packages the guest plans of the test-bed stack install, on every guest: what the floor installs. */
+function plannedPackages(): string[] {
+  const model = loadStackModel(STACK, STACK_DIR);
+  return planPackages(model.hosts.flatMap((h) => guestPlan(model, h).steps));
 }
 
 async function once(): Promise<Sample> {
   const planned = await planTestbed();
   const hosts = plannedGuests(planned.resources).map((p) => p.host);
-  const packages = plannedPackages(planned.resources);
+  const packages = plannedPackages();
 
   // Floor: as many fresh guests as the stack has (nesting, like them), plain apt-get of the same
   // packages on all at once — the guests below also install side by side on this one machine.

@@ -1,7 +1,6 @@
 import { ContractError, Problem } from "../../contract/problems";
-import { validateStackConfig } from "../../targets";
-import { buildModel } from "../../targets";
-import { guestSteps } from "../../renderers/guestServices";
+import { buildModel, validateStackConfig } from "../../targets";
+import { serviceSteps } from "../../targets/proxmox/serviceSteps";
 
 /** What the contract and the pure layers below it made of one config. */
 export type Outcome =
@@ -48,7 +47,7 @@ export function checkConfig(raw: Record<string, unknown>, stack: string): Outcom
     return { kind: "crash", where: "model", error: String((e as Error).stack ?? e), ms: t };
   }
   try {
-    for (const h of model.hostServices) guestSteps(h);
+    for (const h of model.hostServices) serviceSteps(h);
   } catch (e) {
     return { kind: "crash", where: "renderers", error: String((e as Error).stack ?? e), ms: t };
   }

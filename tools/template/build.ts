@@ -5,15 +5,17 @@
 import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { ensureBaseRootfs } from "../../tests/system/lib/testbed-rootfs";
+import { ensureBaseRootfs } from "../testbed/rootfs";
 import { bundleDir, renderEntrypoint } from "../../renderers/bundle";
 import { FIRSTBOOT_SCRIPT, FIRSTBOOT_UNIT, HOSTKEYS_UNIT, METADATA_FILE, renderFirstbootScript, renderFirstbootUnit,
   renderHostKeysUnit, renderMetadata } from "./firstboot";
 import { FORBIDDEN_PATHS, bundleLiteralHits } from "./guard";
 import { renderDeploymentNotes } from "./readme";
-import { CACHE_DIR, TEMPLATE_BASE_PACKAGES, assembleArchive, bash, ensurePackageLayer } from "./rootfs";
+import { CACHE_DIR, TEMPLATE_BASE_PACKAGES, assembleArchive, ensurePackageLayer } from "./rootfs";
+import { mustRunBash } from "../testbed/shell";
 import { shq } from "../../core/shell";
-import { TemplatePlan, loadModel, pickHost, planTemplate } from "./steps";
+import { loadStackModel } from "../stackFiles";
+import { TemplatePlan, pickHost, planTemplate } from "./steps";
 
 export interface BuildOptions {
   readonly stack: string;
@@ -64,7 +66,7 @@ export async function buildTemplate(o: BuildOptions): Promise<BuildResult> {
   if (process.getuid?.() !== 0) throw new Error("[template] building a template needs root (chroot, mounts, numeric owners)");
   const t0 = Date.now();
   const root = resolve(o.root ?? process.cwd());
-  const model = loadModel(o.stack, root);
+  const model = loadStackModel(o.stack, root);
   const plan = planTemplate(model, pickHost(model, o.host));
   const hits = bundleLiteralHits(plan.steps.map((s) => s.bundle));
   if (hits.length) throw new Error(`[template] refusing to bake password-looking literals:\n${hits.map((h) => `  ${h.where}:${h.line}: ${h.text}`).join("\n")}`);
@@ -114,6 +116,6 @@ export async function buildTemplate(o: BuildOptions): Promise<BuildResult> {
     return { plan, archive, sha256, readme, sizeBytes, seconds };
   } finally {
     process.umask(umask);
-    await bash(`rm -rf --one-file-system ${shq(work)}`);
+    await mustRunBash(`rm -rf --one-file-system ${shq(work)}`, { label: "template" });
   }
 }

@@ -3,10 +3,10 @@
  * cached package layer (the steps' Debian packages installed in a chroot), plus the overlay
  * (bundles, first-boot units, metadata), packed reproducibly for Proxmox `vztmpl` storage.
  */
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { basename } from "node:path";
 import { shq } from "../../core/shell";
+import { mustRunBash } from "../testbed/shell";
 
 export const CACHE_DIR = "/var/cache/parity-template";
 /** Bump when the layer script changes in a way the package list does not show. */
@@ -19,22 +19,9 @@ const LAYER_VERSION = "1";
  */
 export const TEMPLATE_BASE_PACKAGES: readonly string[] = ["ifupdown", "isc-dhcp-client"];
 
-/** Runs a strict-mode bash script; rejects with the script's stderr tail on failure. */
-export function bash(script: string, timeoutMs = 30 * 60_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("bash", ["-euo", "pipefail", "-c", script], { stdio: ["ignore", "pipe", "pipe"] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.stdout.on("data", (d: Buffer) => out.push(d));
-    child.stderr.on("data", (d: Buffer) => err.push(d));
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      const stderr = Buffer.concat(err).toString("utf8").trimEnd().split("\n").slice(-40).join("\n");
-      if (code === 0) resolve(Buffer.concat(out).toString("utf8"));
-      else reject(new Error(`[template] build script failed (${signal ?? `exit ${code}`}):\n${stderr}`));
-    });
-  });
+/** Template scripts: strict-mode bash through the test bed's runner, failures labelled as the template's. */
+function bash(script: string): Promise<string> {
+  return mustRunBash(script, { timeoutMs: 30 * 60_000, label: "template" });
 }
 
 export interface LayerSpec {

@@ -9,11 +9,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { Guest, ensureTestbed } from "../lib/testbed";
-import { ContainerFacts, containers, ok, waitHealthy } from "./lib/checks";
-import { Testbed, UpOptions, UpResult, createTestbed, destroyTestbed, ofType, up } from "./lib/deploy";
-import { buildGraph } from "./lib/graph";
-import { PlannedStack, REPO_ROOT, STACK, STACK_DIR, plannedGuests, planTestbed } from "./lib/plan";
+import { Guest, ensureTestbed } from "../../../tools/testbed/testbed";
+import { ContainerFacts, containers, ok, waitHealthy } from "../../../tools/testbed/deploy/checks";
+import { Testbed, UpOptions, UpResult, createTestbed, destroyTestbed, ofType, up } from "../../../tools/testbed/deploy/deploy";
+import { buildGraph } from "../../../tools/testbed/deploy/graph";
+import { PlannedStack, REPO_ROOT, STACK, STACK_DIR, plannedGuests, planTestbed } from "../../../tools/testbed/deploy/plan";
 
 const CONTAINER = "docker:index/container:Container";
 /** What Docker itself adds to a container's environment. */

@@ -4,7 +4,7 @@
  * the other, addressed, in the namespace. Probes run from inside it with bash's /dev/tcp.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { BRIDGE, PREFIX_LEN } from "./testbed-host";
+import { BRIDGE, PREFIX_LEN } from "../../../tools/testbed/host";
 
 export class LanNamespace {
   private constructor(readonly name: string, readonly address: string) {}

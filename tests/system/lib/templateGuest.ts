@@ -9,9 +9,9 @@
  * authorized keys with the stack's, as it does on Proxmox.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { BRIDGE, GATEWAY, PREFIX_LEN, memoryLimitConfig } from "./testbed-host";
-import { ExecResult, mustRun, mustRunLocked, run, shq, sleep } from "./testbed-shell";
-import { destroyGuest, ensureTestbed } from "./testbed";
+import { BRIDGE, GATEWAY, PREFIX_LEN, memoryLimitConfig } from "../../../tools/testbed/host";
+import { ExecResult, mustRun, mustRunLocked, run, shq, sleep } from "../../../tools/testbed/shell";
+import { destroyGuest, ensureTestbed } from "../../../tools/testbed/testbed";
 
 const LXC_PATH = "/var/lib/lxc";
 const PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";

@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { crc32 } from "node:zlib";
 import { parse, stringify } from "yaml";
-import { mustRun } from "../lib/testbed-shell";
+import { mustRun } from "../../../tools/testbed/shell";
 
 const DEPS_PY = String.raw`"""Dependency checks with the standard library only."""
 import os

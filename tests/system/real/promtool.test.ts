@@ -15,7 +15,7 @@ import { renderPrometheusConfig } from "../../../renderers/observability/prometh
 import { readStackFile } from "../../../tools/stackFiles";
 
 const ROOT = resolve(__dirname, "../../..");
-const DIRS = [ROOT, resolve(ROOT, "tests/system/e2e/stack")];
+const DIRS = [ROOT, resolve(ROOT, "tools/testbed/stack")];
 
 function stacksIn(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => (/^Pulumi\.([a-z0-9-]+)\.yaml$/.exec(f)?.[1] ? [f.slice(7, -5)] : []));

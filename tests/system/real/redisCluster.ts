@@ -3,7 +3,7 @@
  * reads through `redis-cli -c` (which follows MOVED redirects), and replication catch-up.
  * The password reaches redis-cli via REDISCLI_AUTH read from stdin, never argv.
  */
-import type { Guest } from "../lib/testbed";
+import type { Guest } from "../../../tools/testbed/testbed";
 import { sh } from "./serviceHelpers";
 
 export interface ClusterNode {

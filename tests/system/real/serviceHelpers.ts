@@ -3,7 +3,7 @@
  * second run must not change (units, packages), and read `systemd-analyze security` scores.
  */
 import type { ProvisionBundle } from "../../../renderers/bundle";
-import type { BundleRun, Guest } from "../lib/testbed";
+import type { BundleRun, Guest } from "../../../tools/testbed/testbed";
 
 export function secretsFor(bundle: ProvisionBundle, all: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};

@@ -11,9 +11,9 @@ import { validateStackConfig } from "../../../targets";
 import { buildModel } from "../../../targets";
 import { secretEnvName } from "../../../model/hostServices";
 import { bundleHash, type ProvisionBundle } from "../../../renderers/bundle";
-import { guestSteps } from "../../../renderers/guestServices";
-import { createGuest, destroyGuest, ensureTestbed, type Guest } from "../lib/testbed";
-import { createNodeSharedDirectory, type NodeSharedDirectory } from "../lib/testbed-shared";
+import { serviceSteps } from "../../../targets/proxmox/serviceSteps";
+import { createGuest, destroyGuest, ensureTestbed, type Guest } from "../../../tools/testbed/testbed";
+import { createNodeSharedDirectory, type NodeSharedDirectory } from "../../../tools/testbed/shared";
 import { renderNfsExport } from "../../../renderers/nfsServer";
 import type { PlatformModel } from "../../../model/types";
 import { SERVICE_SECRETS, TEST_SECRETS } from "../../fixtures/serviceSpecs";
@@ -55,7 +55,7 @@ const SECRET_VALUES: Readonly<Record<string, string>> = {
 const ALL_TEST_SECRETS: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(SECRET_VALUES).map(([k, v]) => [secretEnvName(k), v]));
 
 /**
- * The bundles GuestServices hands to Pulumi for Pulumi.stock-analysis.yaml, through the real
+ * The in-guest service bundles the guest plan hands to Pulumi for Pulumi.stock-analysis.yaml, through the real
  * contract and model. Two test additions: the test host may connect to PostgreSQL, and
  * LifeBuddy's three roles and database ride along to test row-level security.
  */
@@ -87,7 +87,7 @@ function stockAnalysisModel(redisMaxmemoryMb = REDIS_MAXMEMORY_MB, release: keyo
 }
 
 function bundles(redisMaxmemoryMb = REDIS_MAXMEMORY_MB, release: keyof DemoRepo["commits"] = "v1"): ProvisionBundle[] {
-  return guestSteps(stockAnalysisModel(redisMaxmemoryMb, release).hostServices[0]!).map((step) => step.bundle);
+  return serviceSteps(stockAnalysisModel(redisMaxmemoryMb, release).hostServices[0]!).map((step) => step.bundle);
 }
 
 /** The node-side step NfsSharedStorage runs for this stack (one node: the directory only). */

@@ -7,8 +7,8 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { ProvisionBundle } from "../../../renderers/bundle";
-import { Guest, createGuest, destroyGuest, ensureTestbed, testbedTimings } from "../lib/testbed";
-import { run } from "../lib/testbed-shell";
+import { Guest, createGuest, destroyGuest, ensureTestbed, testbedTimings } from "../../../tools/testbed/testbed";
+import { run } from "../../../tools/testbed/shell";
 
 const SECRET = `tb-${randomBytes(12).toString("hex")}`;
 const CONF = "/etc/parity-probe/app.conf";
@@ -32,6 +32,8 @@ chmod 0600 ${SECRET_HOME}/secret
 echo "secret-length=\${#PROBE_SECRET}"
 `,
   secretEnv: ["PROBE_SECRET"],
+  packages: [],
+  maskUnits: [],
 };
 
 async function ok(g: Guest, cmd: string, stdin?: string): Promise<string> {

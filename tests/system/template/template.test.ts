@@ -13,10 +13,11 @@ import { basename, join } from "node:path";
 import { encodeSecretStdin, renderEntrypoint } from "../../../renderers/bundle";
 import { type BuildResult, buildTemplate } from "../../../tools/template/build";
 import { FORBIDDEN_PATHS, bundleLiteralHits, findPasswordLiterals } from "../../../tools/template/guard";
-import { loadModel, pickHost, planTemplate } from "../../../tools/template/steps";
+import { loadStackModel } from "../../../tools/stackFiles";
+import { pickHost, planTemplate } from "../../../tools/template/steps";
 import { ROOT } from "../../helpers/stackConfig";
-import { ensureTestbed } from "../lib/testbed";
-import { mustRun, sleep } from "../lib/testbed-shell";
+import { ensureTestbed } from "../../../tools/testbed/testbed";
+import { mustRun, sleep } from "../../../tools/testbed/shell";
 import { type TemplateGuest, createTemplateGuest } from "../lib/templateGuest";
 import { createDemoRepo, demoStackRoot, type DemoRepo } from "../real/demoApp";
 
@@ -143,7 +144,7 @@ describe("LXC template for Pulumi.stock-analysis.yaml", () => {
   });
 
   test("the steps are exactly the stack's bundles, in order, and carry no password literals", () => {
-    const plan = planTemplate(loadModel(STACK, stackRoot), pickHost(loadModel(STACK, stackRoot)));
+    const plan = planTemplate(loadStackModel(STACK, stackRoot), pickHost(loadStackModel(STACK, stackRoot)));
     expect(plan.steps.map((s) => s.bundle.name)).toEqual(["bootstrap", "postgresql-15-main", "redis", "rabbitmq", "stock-analysis-services", "pg-backup"]);
     for (const s of plan.steps) {
       expect(readFileSync(join(extracted, `var/lib/parity/steps/${s.bundle.name}/entrypoint.sh`), "utf8")).toBe(renderEntrypoint(s.bundle));

@@ -10,6 +10,8 @@ function bundleIn(dir: string, content = "a=1\n"): ProvisionBundle {
     files: [{ path: join(dir, "etc/demo.conf"), content, mode: "0640" }],
     script: `echo "changed:\${PARITY_CHANGED_FILES//$'\\n'/,}"; echo "token-length:\${#DEMO_TOKEN}"`,
     secretEnv: ["DEMO_TOKEN"],
+    packages: [],
+    maskUnits: [],
   };
 }
 
@@ -41,6 +43,8 @@ describe("provision bundles (run with real bash)", () => {
       files: [{ path: join(dir, "etc/a.conf"), content: "x\n", mode: "0644" }],
       script: `echo "changed:\${PARITY_CHANGED_FILES//$'\\n'/,}"; [ ! -e ${flag} ]`,
       secretEnv: [],
+      packages: [],
+      maskUnits: [],
     };
     const entry = writeBundle(b, join(dir, "step"));
     execFileSync("touch", [flag]);

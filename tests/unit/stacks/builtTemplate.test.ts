@@ -13,7 +13,7 @@ describe("a guest created from a template built by `npm run build:template`", ()
     const p = await planStack("stock-analysis", (v) => {
       (v["parity:hosts"] as Record<string, unknown>[])[0]!["template"] = { built: { path: `.parity/templates/${FILE}`, sha256: SHA } };
     });
-    expect(p.byType("proxmoxve:download/fileLegacy:FileLegacy")).toEqual([]);
+    expect(p.byType("proxmoxve:download/file:File")).toEqual([]);
     const upload = p.one("proxmoxve:index/fileLegacy:FileLegacy", "stock-analysis-template-file");
     expect(upload.inputs).toEqual({
       nodeName: "pve", datastoreId: "local", contentType: "vztmpl", overwrite: false, timeoutUpload: 1800,

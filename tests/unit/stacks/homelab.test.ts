@@ -69,7 +69,7 @@ describe("homelab under mocks: LXC guests", () => {
   // Proxmox's appliance index (aplinfo) entry for debian-12-standard 12.7-1.
   const DEBIAN_12_7_SHA512 = "39f6d06e082d6a418438483da4f76092ebd0370a91bad30b82ab6d0f442234d63fe27a15569895e34d6d1e5ca50319f62637f7fb96b98dbde4f6103cf05bff6d";
   it("downloads the pinned template once per node, over https, checked against its sha512", () => {
-    expect(homelab.byType("proxmoxve:download/fileLegacy:FileLegacy").map((r) => r.inputs)).toEqual(
+    expect(homelab.byType("proxmoxve:download/file:File").map((r) => r.inputs)).toEqual(
       ["pve-a", "pve-b", "pve-c"].map((nodeName) => ({
         contentType: "vztmpl", datastoreId: "local", nodeName, overwrite: false, overwriteUnmanaged: false,
         url: "https://download.proxmox.com/images/system/debian-12-standard_12.7-1_amd64.tar.zst", fileName: "debian-12-standard_12.7-1_amd64.tar.zst",
@@ -90,6 +90,37 @@ describe("homelab under mocks: guest firewalls from flows", () => {
   });
   it("runs the same rules in each guest as an nftables step after bootstrap", () => {
     expect(homelab.resources.filter((r) => r.name.endsWith("-guest-firewall-run")).map((r) => r.name).sort()).toEqual(["core-guest-firewall-run", "workers-b-guest-firewall-run", "workers-c-guest-firewall-run"]);
+  });
+});
+
+describe("homelab under mocks: one component per guest", () => {
+  it("parents each guest's LXC, firewall, steps, Docker host, proxy and containers; shared parts stay under the stack", () => {
+    const guests = homelab.byType("parity:proxmox:Guest");
+    expect(guests.map((g) => [g.name, g.parentType])).toEqual([["core", "pulumi:pulumi:Stack"], ["workers-b", "pulumi:pulumi:Stack"], ["workers-c", "pulumi:pulumi:Stack"]]);
+    const under = (guest: string) => homelab.resources.filter((r) => r.parentUrn === homelab.one("parity:proxmox:Guest", guest).urn).map((r) => `${r.type.split(":").pop()} ${r.name}`).sort();
+    expect(under("core")).toEqual([
+      "DockerHost core-docker", "DockerService backend", "DockerService db", "DockerService grafana", "DockerService jaeger", "DockerService prometheus",
+      "GuestFirewall core-firewall", "LxcHost core", "ProvisionStep core-bootstrap", "ProvisionStep core-docker-engine", "ProvisionStep core-guest-firewall",
+      "RolloutProxy core-proxy",
+    ]);
+    expect(under("workers-b")).toEqual([
+      "DockerHost workers-b-docker", "DockerService backtest-worker-1", "DockerService training-worker-1", "GuestFirewall workers-b-firewall", "LxcHost workers-b",
+      "ProvisionStep workers-b-bootstrap", "ProvisionStep workers-b-docker-engine", "ProvisionStep workers-b-guest-firewall",
+    ]);
+    for (const [type, name] of [["parity:secrets:StackSecrets", "secrets"], ["parity:proxmox:ContainerTemplate", "template-pve-a"], ["parity:proxmox:NfsSharedStorage", "shared-ktrdr-shared"]] as const)
+      expect(homelab.one(type, name).parentType).toBe("pulumi:pulumi:Stack");
+  });
+
+  it("rolls a pool's slots one at a time across guests: each waits for the previous slot's health gate", async () => {
+    const p = await planStack("homelab", (v) => {
+      (v["parity:workers"] as { replicas: number }[])[0]!.replicas = 3;
+    });
+    const svc = (name: string) => p.one("parity:docker:DockerService", name);
+    const gate = (name: string) => p.one("command:remote:Command", `${name}-health-wait`).urn;
+    expect([svc("backtest-worker-2").parentUrn, svc("backtest-worker-3").parentUrn]).toEqual([p.one("parity:proxmox:Guest", "workers-c").urn, p.one("parity:proxmox:Guest", "workers-b").urn]);
+    expect(svc("backtest-worker-2").dependencies).toContain(gate("backtest-worker-1"));
+    expect(svc("backtest-worker-3").dependencies).toContain(gate("backtest-worker-2"));
+    expect(svc("backtest-worker-1").dependencies).not.toContain(gate("training-worker-1"));
   });
 });
 
@@ -126,7 +157,7 @@ describe("homelab under mocks: provisioning over SSH", () => {
   it("exports the shared directory from the server node and registers it on the others", () => {
     const exportRun = homelab.one(COMMAND, "shared-ktrdr-shared-export-run");
     expect(exportRun.rawInputs["connection"]).toMatchObject({ host: "192.168.1.10", user: "root" });
-    const storage = homelab.one("proxmoxve:storage/nfsLegacy:NfsLegacy", "shared-ktrdr-shared-storage");
+    const storage = homelab.one("proxmoxve:storage/nfs:Nfs", "shared-ktrdr-shared-storage");
     expect(storage.inputs).toEqual({ resourceId: "ktrdr-shared", server: "192.168.1.10", export: "/srv/ktrdr-shared", nodes: ["pve-b", "pve-c"], contents: ["backup"], options: "vers=4.2,hard" });
     const storageComponent = homelab.one("parity:proxmox:NfsSharedStorage", "shared-ktrdr-shared");
     expect(homelab.one("parity:proxmox:LxcHost", "workers-b").dependencies).toEqual(expect.arrayContaining([storage.urn]));

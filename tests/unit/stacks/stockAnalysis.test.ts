@@ -55,7 +55,11 @@ describe("stock-analysis under mocks: one guest, services from Debian packages",
     );
     expect(step("stock-analysis-services-backup").dependencies).toEqual(expect.arrayContaining([urn("stock-analysis-services-postgresql")]));
     expect(step("stock-analysis-services-backup").dependencies).not.toContain(urn("stock-analysis-services-redis"));
-    expect(sa.one("parity:guest:GuestServices", "stock-analysis-services").dependencies).toEqual(expect.arrayContaining([urn("stock-analysis-bootstrap")]));
+    for (const key of ["postgresql", "redis", "rabbitmq", "native", "backup"])
+      expect(step(`stock-analysis-services-${key}`).dependencies).toEqual(expect.arrayContaining([urn("stock-analysis-bootstrap")]));
+    // Every step on the guest belongs to its component (the NFS export runs on the node).
+    const guest = sa.one("parity:proxmox:Guest", "stock-analysis");
+    expect(sa.byType(STEP).filter((s) => s.parentUrn !== guest.urn).map((s) => s.name)).toEqual(["shared-stock-analysis-shared-export"]);
   });
 
   it("re-runs only the Redis step when Redis maxmemory changes", async () => {

@@ -4,10 +4,11 @@ import { bundleHash } from "../../../renderers/bundle";
 import { renderFirstbootScript, renderFirstbootUnit, renderMetadata, secretNames } from "../../../tools/template/firstboot";
 import { bundleLiteralHits, findPasswordLiterals } from "../../../tools/template/guard";
 import { renderDeploymentNotes } from "../../../tools/template/readme";
-import { loadModel, masksOf, packagesOf, pickHost, planTemplate } from "../../../tools/template/steps";
+import { loadStackModel } from "../../../tools/stackFiles";
+import { pickHost, planTemplate } from "../../../tools/template/steps";
 import { ROOT } from "../../helpers/stackConfig";
 
-const model = loadModel("stock-analysis", ROOT);
+const model = loadStackModel("stock-analysis", ROOT);
 const plan = planTemplate(model, pickHost(model));
 
 describe("template plan", () => {
@@ -18,16 +19,22 @@ describe("template plan", () => {
     }
   });
 
-  test("packages and masks come from the steps' own scripts", () => {
-    expect(plan.packages).toEqual(expect.arrayContaining(["postgresql-15", "redis-server", "rabbitmq-server", "python3.11-venv", "build-essential", "curl"]));
+  test("packages and masks are the baked steps' declared ones, and each appears in its step's script", () => {
+    expect(plan.packages).toEqual([
+      "build-essential", "ca-certificates", "curl", "git", "gnupg", "libpq-dev", "postgresql-15", "postgresql-client-15",
+      "python3", "python3.11", "python3.11-venv", "rabbitmq-server", "redis-server", "redis-tools",
+    ]);
     expect(plan.maskUnits).toEqual(["redis-server.service"]);
-    expect(packagesOf(`ensure_packages 'a-1' b.2\nensure_packages "$pkg"\nensure_packages() {\nfor pkg in cc dd; do\nfor pkg in "$@"; do`)).toEqual(["a-1", "b.2", "cc", "dd"]);
-    expect(masksOf("systemctl mask --quiet x.service 2>/dev/null\nsystemctl mask y.socket")).toEqual(["x.service", "y.socket"]);
+    // The declared lists and the script text come from one constant: a package the script does not name is a drift.
+    for (const s of plan.steps) {
+      for (const p of s.bundle.packages) expect(`${s.key}: ${s.bundle.script.includes(p)}`).toBe(`${s.key}: true`);
+      for (const u of s.bundle.maskUnits) expect(s.bundle.script).toContain(`systemctl mask --quiet ${u}`);
+    }
   });
 
   test("the guest must be named when the stack has no single guest with hostServices", () => {
     expect(() => pickHost(model, "nope")).toThrow(/no guest 'nope'; its guests: stock-analysis/);
-    const homelab = loadModel("homelab", ROOT);
+    const homelab = loadStackModel("homelab", ROOT);
     if (homelab.hostServices.length !== 1) expect(() => pickHost(homelab)).toThrow(/pass --host <name>/);
   });
 });

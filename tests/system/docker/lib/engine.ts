@@ -2,11 +2,11 @@
  * A local Docker engine for the isolation test: the stand-in image built from the test bed's
  * cached Debian rootfs (no registry here), tagged with every image reference a plan uses.
  */
-import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, copyFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureBaseRootfs } from "../../lib/testbed-rootfs";
+import { ensureBaseRootfs } from "../../../../tools/testbed/rootfs";
+import { mustRunSync, runSync } from "../../../../tools/testbed/shell";
 
 export const DOCKER = "/usr/bin/docker";
 export const BASE = "parity-it/base:bookworm";
@@ -16,12 +16,12 @@ const BROKEN = "parity-it/standin-unhealthy:2";
 const PROXY = "parity-it/haproxy:bookworm";
 
 export function docker(args: readonly string[], input?: string): string {
-  return execFileSync(DOCKER, [...args], { encoding: "utf8", input, stdio: ["pipe", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 });
+  return mustRunSync(DOCKER, args, { ...(input === undefined ? {} : { stdin: input }), label: "docker" });
 }
 
 /** Runs docker and returns the exit code instead of throwing (probes, cleanups). */
 export function dockerStatus(args: readonly string[]): number {
-  return spawnSync(DOCKER, [...args], { stdio: "ignore" }).status ?? 1;
+  return runSync(DOCKER, args).code;
 }
 
 function imageExists(ref: string): boolean {
@@ -32,7 +32,7 @@ function imageExists(ref: string): boolean {
 export async function standInImages(refs: readonly string[]): Promise<void> {
   if (!imageExists(BASE)) {
     const { path } = await ensureBaseRootfs();
-    execFileSync("bash", ["-c", `zstd -dc '${path}' | ${DOCKER} import --change 'ENV LANG=C.UTF-8' - ${BASE}`], { stdio: "inherit" });
+    mustRunSync("bash", ["-euo", "pipefail", "-c", `zstd -dc '${path}' | ${DOCKER} import --change 'ENV LANG=C.UTF-8' - ${BASE}`], { label: "docker" });
   }
   if (!imageExists(STANDIN)) {
     const ctx = mkdtempSync(join(tmpdir(), "parity-standin-"));
@@ -43,7 +43,7 @@ export async function standInImages(refs: readonly string[]): Promise<void> {
       join(ctx, "Dockerfile"),
       `FROM ${BASE}\nCOPY parity-standin uvicorn /usr/local/bin/\nRUN chmod 0755 /usr/local/bin/parity-standin /usr/local/bin/uvicorn && ln -sf /usr/bin/python3 /usr/local/bin/python\n`,
     );
-    execFileSync(DOCKER, ["build", "-q", "-t", STANDIN, ctx], { stdio: "inherit" });
+    docker(["build", "-q", "-t", STANDIN, ctx]);
   }
   for (const ref of refs) docker(["tag", STANDIN, ref]);
 }
@@ -53,7 +53,7 @@ export function unhealthyImage(ref: string): void {
   if (!imageExists(BROKEN)) {
     const ctx = mkdtempSync(join(tmpdir(), "parity-broken-"));
     writeFileSync(join(ctx, "Dockerfile"), `FROM ${STANDIN}\nENV PARITY_STANDIN_HEALTH=fail\n`);
-    execFileSync(DOCKER, ["build", "-q", "-t", BROKEN, ctx], { stdio: "inherit" });
+    docker(["build", "-q", "-t", BROKEN, ctx]);
   }
   docker(["tag", BROKEN, ref]);
 }
@@ -69,7 +69,7 @@ export function proxyImage(ref: string): void {
       join(ctx, "Dockerfile"),
       `FROM ${BASE}\nRUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends haproxy >/dev/null && rm -rf /var/lib/apt/lists/* && mkdir -p /usr/local/etc/haproxy\n`,
     );
-    execFileSync(DOCKER, ["build", "-q", "-t", PROXY, ctx], { stdio: "inherit" });
+    docker(["build", "-q", "-t", PROXY, ctx]);
   }
   docker(["tag", PROXY, ref]);
 }

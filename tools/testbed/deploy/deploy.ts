@@ -4,14 +4,14 @@
  * Docker resource in dependency order. Steps aimed at a Proxmox node cannot run here and are
  * reported as skipped.
  */
-import type { RecordedResource } from "../../../../tools/mockRuntime";
-import { Guest, createGuest, destroyGuest, registerDnsName, unregisterDnsName } from "../../lib/testbed";
-import { parseSnapshot, snapshotScript, sshRaw } from "../../lib/testbed-guest";
-import { shq } from "../../lib/testbed-shell";
+import type { RecordedResource } from "../../mockRuntime";
+import { Guest, createGuest, destroyGuest, registerDnsName, unregisterDnsName } from "../testbed";
+import { parseSnapshot, snapshotScript, sshRaw } from "../guest";
+import { shq } from "../shell";
 import { DockerState, realizeDocker } from "./docker";
 import { Action, Outcome, buildGraph, runGraph } from "./graph";
 import { PlannedStack, assetText, dnsRecords, installedPaths, plannedGuests, sharedExportStep } from "./plan";
-import { NodeSharedDirectory, createNodeSharedDirectory } from "../../lib/testbed-shared";
+import { NodeSharedDirectory, createNodeSharedDirectory } from "../shared";
 
 export const GUEST_PREFIX = "parity-t-e2e-";
 export interface Testbed {

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { mustRunLocked, shq } from "./testbed-shell";
+import { mustRunLocked, shq } from "./shell";
 
 export const CACHE_DIR = "/var/cache/parity-testbed";
 

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { STATE_DIR, mustRunLocked, run, shq } from "./testbed-shell";
+import { STATE_DIR, mustRunLocked, run, shq } from "./shell";
 
 export const BRIDGE = "parbr0";
 export const GATEWAY = "10.231.0.1";

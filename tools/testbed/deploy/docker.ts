@@ -9,9 +9,9 @@
  * a later run replaces only what changed (delete before replace, as the components ask).
  */
 import { createHash } from "node:crypto";
-import type { RecordedResource } from "../../../../tools/mockRuntime";
-import type { Guest } from "../../lib/testbed";
-import { shq } from "../../lib/testbed-shell";
+import type { RecordedResource } from "../../mockRuntime";
+import type { Guest } from "../testbed";
+import { shq } from "../shell";
 import type { Outcome } from "./graph";
 import { buildStandin } from "./standins";
 

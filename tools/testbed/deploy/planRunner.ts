@@ -6,7 +6,7 @@
  *
  * Usage: tsx planRunner.ts <stackDir> <stack> '<PlanEdits JSON>'
  */
-import { makePlan } from "../../../../tools/plan";
+import { makePlan } from "../../plan";
 import type { PlanEdits } from "./plan";
 
 async function main(): Promise<void> {

@@ -11,14 +11,14 @@
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { BRIDGE, GATEWAY, PREFIX_LEN, checkHostPrerequisites, cpuControllerNeedsOwnMount, ensureNetwork, memoryLimitConfig,
-  registerHost, testbedSshKey, unregisterHost } from "./testbed-host";
-import { ensureBaseRootfs } from "./testbed-rootfs";
-import { Guest, LxcGuest, waitForGuest } from "./testbed-guest";
-import { mustRun, mustRunLocked, run, shq } from "./testbed-shell";
+  registerHost, testbedSshKey, unregisterHost } from "./host";
+import { ensureBaseRootfs } from "./rootfs";
+import { Guest, LxcGuest, waitForGuest } from "./guest";
+import { mustRun, mustRunLocked, run, shq } from "./shell";
 
-export type { ExecResult } from "./testbed-shell";
-export type { BundleRun, Guest } from "./testbed-guest";
-export { registerDnsName, testbedSshKey, unregisterDnsName } from "./testbed-host";
+export type { ExecResult } from "./shell";
+export type { BundleRun, Guest } from "./guest";
+export { registerDnsName, testbedSshKey, unregisterDnsName } from "./host";
 
 export interface GuestSpec {
   /** LXC name; must start with "parity-t-" so cleanup never touches anything else. */
@@ -132,7 +132,7 @@ function macFor(name: string): string {
 function renderConfig(spec: GuestSpec, hostname: string): string {
   const dir = `${LXC_PATH}/${spec.name}`;
   return [
-    `# Written by tests/system/lib/testbed.ts; removed by destroyAllGuests().`,
+    `# Written by tools/testbed/testbed.ts; removed by destroyAllGuests().`,
     `lxc.include = /usr/share/lxc/config/common.conf`,
     ...(spec.privileged ? [] : [`lxc.include = /usr/share/lxc/config/userns.conf`]),
     ...(spec.nesting ? [`lxc.include = /usr/share/lxc/config/nesting.conf`] : []),

@@ -1,6 +1,6 @@
 /** What the e2e test observes on the guests: container health, identity and start time. */
-import type { Guest } from "../../lib/testbed";
-import { sleep } from "../../lib/testbed-shell";
+import type { Guest } from "../testbed";
+import { sleep } from "../shell";
 
 export interface ContainerFacts {
   readonly name: string;

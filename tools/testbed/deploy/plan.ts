@@ -5,11 +5,11 @@
  */
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
-import type { RecordedResource } from "../../../../tools/mockRuntime";
-import type { Plan } from "../../../../tools/plan";
-import { testbedSshKey } from "../../lib/testbed";
+import type { RecordedResource } from "../../mockRuntime";
+import type { Plan } from "../../plan";
+import { testbedSshKey } from "../testbed";
 
-export const REPO_ROOT = resolve(__dirname, "../../../..");
+export const REPO_ROOT = resolve(__dirname, "../../..");
 export const STACK_DIR = resolve(__dirname, "../stack");
 export const STACK = "testbed";
 const TSX = resolve(REPO_ROOT, "node_modules/.bin/tsx");

@@ -9,8 +9,8 @@
  */
 import { mkdirSync } from "node:fs";
 import { dirname, basename } from "node:path";
-import { extractSharedDirectoryScript } from "../../../renderers/sharedDirectory";
-import { mustRun, shq, STATE_DIR } from "./testbed-shell";
+import { extractSharedDirectoryScript } from "../../renderers/sharedDirectory";
+import { mustRun, shq, STATE_DIR } from "./shell";
 
 const SHARED_ROOT = `${STATE_DIR}/shared`;
 

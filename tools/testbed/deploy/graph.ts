@@ -9,7 +9,7 @@
  * - a resource waits for its provider (the Docker provider of its host);
  * - resources nobody realizes here (LXCs, templates, passwords, providers) are pass-through.
  */
-import type { RecordedResource } from "../../../../tools/mockRuntime";
+import type { RecordedResource } from "../../mockRuntime";
 
 export type ActionKind = "copy" | "command" | "image" | "network" | "volume" | "container";
 

@@ -6,9 +6,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ProvisionBundle, bundleDir, encodeSecretStdin, writeBundle } from "../../../renderers/bundle";
-import { testbedSshKey } from "./testbed-host";
-import { ExecResult, mustRun, run, shq, sleep } from "./testbed-shell";
+import { ProvisionBundle, bundleDir, encodeSecretStdin, writeBundle } from "../../renderers/bundle";
+import { testbedSshKey } from "./host";
+import { ExecResult, mustRun, run, shq, sleep } from "./shell";
 
 export interface BundleRun extends ExecResult {
   /** Destination paths the entrypoint (re)installed in this run, in bundle order. */

@@ -7,10 +7,10 @@
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureBaseRootfs } from "../../lib/testbed-rootfs";
-import { sshArgs } from "../../lib/testbed-guest";
-import { mustRun, shq } from "../../lib/testbed-shell";
-import type { Guest } from "../../lib/testbed";
+import { ensureBaseRootfs } from "../rootfs";
+import { sshArgs } from "../guest";
+import { mustRun, shq } from "../shell";
+import type { Guest } from "../testbed";
 
 /**
  * /health (200), /env (the process environment as JSON), /metrics (Prometheus text format, what
