@@ -3,7 +3,7 @@ import { readStackConfig } from "./contract/loadConfig";
 import { ContractError } from "./contract/problems";
 import { checkDeployEnvironment } from "./contract/deployEnvironment";
 import { buildModel, targetNamed, validateStackConfig } from "./targets";
-import { stackOutputs } from "./stacks/outputs";
+import { stackOutputs } from "./targets/shared/outputs";
 
 /**
  * Parity: validate the whole stack config, derive the platform model, then let the target

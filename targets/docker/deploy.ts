@@ -5,10 +5,10 @@ import { RolloutProxy } from "../../components/docker/rolloutProxy";
 import { PROXY_SETTLE_SECONDS } from "../../renderers/rollout/haproxyConfig";
 import { StackSecrets } from "../../components/secrets/stackSecrets";
 import { PlatformModel } from "../../model/types";
-import { envEntries } from "../../stacks/envEntries";
-import { containerLabels, proxyLabels } from "../../stacks/labels";
-import { withObservabilityConfig } from "../../stacks/observability";
-import { projectRoot, withAbsoluteSourceMount } from "../../stacks/devSource";
+import { envEntries } from "../shared/envEntries";
+import { containerLabels, proxyLabels } from "../shared/labels";
+import { withObservabilityConfig } from "../shared/observabilityConfig";
+import { projectRoot, withAbsoluteSourceMount } from "../shared/devSource";
 import type { DeployOptions } from "../types";
 
 /**

@@ -9,7 +9,7 @@ export const proxmoxTarget: TargetModule = {
   model: proxmoxModel,
   deploy: (model, opts) => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the provider SDK loads only for proxmox stacks
-    (require("../../stacks/proxmox") as typeof import("../../stacks/proxmox")).deployProxmox(model, opts);
+    (require("./deploy") as typeof import("./deploy")).deployProxmox(model, opts);
   },
   mocks: proxmoxMocks,
   preflight: proxmoxPreflight,

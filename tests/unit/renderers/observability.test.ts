@@ -4,7 +4,7 @@ import { buildModel } from "../../../targets";
 import type { PlatformModel } from "../../../model/types";
 import { GRAFANA_DASHBOARDS_DIR, JAEGER_DATASOURCE_UID, PROMETHEUS_DATASOURCE_UID, renderGrafanaProvisioning } from "../../../renderers/observability/grafana";
 import { renderPrometheusConfig } from "../../../renderers/observability/prometheus";
-import { CONFIG_HASH_LABEL, withObservabilityConfig } from "../../../stacks/observability";
+import { CONFIG_HASH_LABEL, withObservabilityConfig } from "../../../targets/shared/observabilityConfig";
 import { contractProblems } from "../../helpers/contractProblems";
 import { rawStackConfig } from "../../helpers/stackConfig";
 

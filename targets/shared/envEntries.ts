@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { EnvValue } from "../model/types";
+import { EnvValue } from "../../model/types";
 
 /**
  * `NAME=value` entries for a container. Plain values stay plain strings (readable in a

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { ContainerModel, PlatformModel } from "../model/types";
-import { renderGrafanaProvisioning } from "../renderers/observability/grafana";
-import { PROMETHEUS_CONFIG_PATH, renderPrometheusConfig } from "../renderers/observability/prometheus";
+import { ContainerModel, PlatformModel } from "../../model/types";
+import { renderGrafanaProvisioning } from "../../renderers/observability/grafana";
+import { PROMETHEUS_CONFIG_PATH, renderPrometheusConfig } from "../../renderers/observability/prometheus";
 
 /** Label with the sha256 of the configuration Parity rendered into the container. */
 export const CONFIG_HASH_LABEL = "parity.config-sha256";

@@ -1,19 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as proxmox from "@muhlba91/pulumi-proxmoxve";
-import type { DockerService } from "../components/docker/dockerService";
-import { PROXY_SETTLE_SECONDS } from "../renderers/rollout/haproxyConfig";
-import { ContainerTemplate } from "../components/proxmox/containerTemplate";
-import type { LxcHost } from "../components/proxmox/lxcHost";
-import { NfsSharedStorage } from "../components/proxmox/nfsSharedStorage";
-import { ProxmoxGuest } from "../components/proxmox/proxmoxGuest";
-import type { SshConnection } from "../components/remote/provisionStep";
-import { StackSecrets } from "../components/secrets/stackSecrets";
-import type { PlatformModel } from "../model/types";
-import { guestPlan } from "../targets/proxmox/guestPlan";
-import { envEntries } from "./envEntries";
-import { containerLabels, proxyLabels } from "./labels";
-import { withObservabilityConfig } from "./observability";
-import type { DeployOptions } from "../targets/types";
+import type { DockerService } from "../../components/docker/dockerService";
+import { PROXY_SETTLE_SECONDS } from "../../renderers/rollout/haproxyConfig";
+import { ContainerTemplate } from "../../components/proxmox/containerTemplate";
+import type { LxcHost } from "../../components/proxmox/lxcHost";
+import { NfsSharedStorage } from "../../components/proxmox/nfsSharedStorage";
+import { ProxmoxGuest } from "../../components/proxmox/proxmoxGuest";
+import type { SshConnection } from "../../components/remote/provisionStep";
+import { StackSecrets } from "../../components/secrets/stackSecrets";
+import type { PlatformModel } from "../../model/types";
+import { guestPlan } from "./guestPlan";
+import { envEntries } from "../shared/envEntries";
+import { containerLabels, proxyLabels } from "../shared/labels";
+import { withObservabilityConfig } from "../shared/observabilityConfig";
+import type { DeployOptions } from "../types";
 
 export interface ProxmoxDeployment {
   readonly hosts: Record<string, LxcHost>;

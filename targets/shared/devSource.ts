@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { ContainerModel } from "../model/types";
+import { ContainerModel } from "../../model/types";
 
 /**
  * The project root: the directory of Pulumi.yaml, where `pulumi` runs the program. The engine

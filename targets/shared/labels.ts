@@ -1,5 +1,5 @@
-import type { ProxyModel } from "../model/rollout";
-import { ContainerModel, PlatformModel } from "../model/types";
+import type { ProxyModel } from "../../model/rollout";
+import { ContainerModel, PlatformModel } from "../../model/types";
 
 /**
  * Labels every container carries: ownership, and what the policy pack checks against — the

@@ -1,5 +1,5 @@
-import { displayValue } from "../model/env";
-import { PlatformModel } from "../model/types";
+import { displayValue } from "../../model/env";
+import { PlatformModel } from "../../model/types";
 
 /** Each service's environment as reviewers may see it: names and values, secrets as [secret]. */
 export function maskedEnv(model: PlatformModel): Record<string, Record<string, string>> {
