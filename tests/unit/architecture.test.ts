@@ -23,7 +23,7 @@ function sources(dir: string): string[] {
 const files = [...[...rank.keys()].filter((k) => k !== "index.ts").flatMap((d) => sources(join(ROOT, d))), join(ROOT, "index.ts")];
 const folderOf = (abs: string) => relative(ROOT, abs).split("/")[0]!;
 const importsOf = (file: string) =>
-  [...readFileSync(file, "utf8").matchAll(/(?:from|require\(|import\()\s*["'](\.{1,2}\/[^"']+)["']/g)].map((m) => resolve(dirname(file), m[1]!));
+  [...readFileSync(file, "utf8").matchAll(/(?:from|require\(|import\(|import)\s*["'](\.{1,2}\/[^"']+)["']/g)].map((m) => resolve(dirname(file), m[1]!));
 
 describe("the code's shape", () => {
   it("folders import only downward: core → contract, renderers → model → policy → components → targets → index.ts → tools", () => {
