@@ -1,6 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { parseImageRef } from "../contract/checks/images";
-import { TYPES, known, knownItems } from "./common";
+import { TYPES, inputsOf, known, knownItems } from "./common";
 
 /** Tags that move: a deployment using one is not reproducible and cannot be rolled back by tag. */
 const FLOATING_TAGS = new Set(["latest", "stable", "main", "master", "edge", "nightly", "dev"]);
@@ -48,7 +48,7 @@ export const imagesPinned: ResourceValidationPolicy = {
   description: "Container images are pinned: a version tag (never latest or another floating tag) or a digest.",
   enforcementLevel: "mandatory",
   validateResource: (args, report) => {
-    for (const { path, ref } of imageRefs(args.type, args.props)) {
+    for (const { path, ref } of imageRefs(args.type, inputsOf(args))) {
       if (typeof ref !== "string") continue;
       const reason = unpinnedReason(ref);
       if (reason) report(`${path}: ${reason}; pin a version tag such as postgres:16.4-bookworm, a git SHA, or @sha256:<digest>`);
