@@ -59,7 +59,7 @@ export class AzureFiles extends pulumi.ComponentResource {
     }
     if (args.smbShares.length) {
       const keys = storage.listStorageAccountKeysOutput({ resourceGroupName: args.resourceGroupName, accountName: this.account.name }, { parent: this });
-      const accountKey = pulumi.secret(keys.apply((k) => k.keys?.[0]?.value ?? ""));
+      const accountKey = pulumi.secret(keys.apply((k) => k.keys[0]?.value ?? ""));
       for (const storageName of args.smbShares) {
         const smb = share(storageName, "SMB", 100);
         this.storages.push(new app.ManagedEnvironmentsStorage(`${name}-${storageName}-env`, {
