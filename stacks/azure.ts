@@ -11,6 +11,7 @@ import { PostgresFlexible } from "../components/azure/postgresFlexible";
 import { ROLES, SecretVault } from "../components/azure/secretVault";
 import { ServiceBusBroker } from "../components/azure/serviceBus";
 import { StackSecrets } from "../components/secrets/stackSecrets";
+import { literalText } from "../model/env";
 import { ContainerModel, PlatformModel } from "../model/types";
 import { DeployOptions } from "./proxmox";
 
@@ -113,7 +114,7 @@ export function deployAzure(model: PlatformModel, opts: DeployOptions): Record<s
     const env: ContainerAppEnv[] = Object.keys(c.env).sort().filter((name) => c.env[name]!.platform !== "openTelemetryAgent").map((name) => {
       const secretRef = envSecretName(c, name);
       if (c.env[name]!.platform === "identityClientId") return { name, value: vault.identity.clientId };
-      return secretRef ? { name, secretRef } : { name, value: c.env[name]!.parts.join("") };
+      return secretRef ? { name, secretRef } : { name, value: literalText(c.env[name]!) };
     });
     const login = model.registries.find((r) => r.server === c.image.registry);
     const registrySettings = c.image.registry && c.image.registry === acrServer
