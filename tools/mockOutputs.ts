@@ -8,13 +8,13 @@ export function mockOutputs(args: MockResourceArgs): MockResourceResult {
   const inputs = args.inputs as Record<string, unknown>;
   switch (args.type) {
     case "proxmoxve:index/fileLegacy:FileLegacy":
-      return { id: `${inputs["datastoreId"]}:${inputs["contentType"]}/${(inputs["sourceFile"] as { fileName?: string } | undefined)?.fileName}`, state: inputs };
+      return { id: `${shown(inputs["datastoreId"])}:${shown(inputs["contentType"])}/${(inputs["sourceFile"] as { fileName?: string } | undefined)?.fileName}`, state: inputs };
     case "proxmoxve:download/fileLegacy:FileLegacy":
-      return { id: `${inputs["datastoreId"]}:vztmpl/${inputs["fileName"]}`, state: inputs };
+      return { id: `${shown(inputs["datastoreId"])}:vztmpl/${shown(inputs["fileName"])}`, state: inputs };
     case "proxmoxve:index/containerLegacy:ContainerLegacy":
-      return { id: `${inputs["nodeName"]}/${inputs["vmId"]}`, state: { ...inputs, ipv4: {} } };
+      return { id: `${shown(inputs["nodeName"])}/${shown(inputs["vmId"])}`, state: { ...inputs, ipv4: {} } };
     case "docker:index/remoteImage:RemoteImage":
-      return { id: `${inputs["name"]}-id`, state: { ...inputs, imageId: `${inputs["name"]}`, repoDigest: `${inputs["name"]}@sha256:${"0".repeat(64)}` } };
+      return { id: `${shown(inputs["name"])}-id`, state: { ...inputs, imageId: shown(inputs["name"]), repoDigest: `${shown(inputs["name"])}@sha256:${"0".repeat(64)}` } };
     case "random:index/randomPassword:RandomPassword":
       return { id: `${args.name}-id`, state: { ...inputs, result: `mock-${args.name}-value`, bcryptHash: "mock-hash" } };
     case "command:remote:Command":
@@ -26,9 +26,16 @@ export function mockOutputs(args: MockResourceArgs): MockResourceResult {
 
 /** Function calls (invokes): the inputs echoed, plus the results later inputs read. */
 export function mockCall(args: MockCallArgs): MockCallResult {
+  const inputs = args.inputs as Record<string, unknown>;
   if (args.token === "azure-native:redisenterprise:listDatabaseKeys")
-    return { ...args.inputs, primaryKey: `mock-${args.inputs["clusterName"]}-primary-key`, secondaryKey: `mock-${args.inputs["clusterName"]}-secondary-key` };
-  return args.inputs;
+    return { ...inputs, primaryKey: `mock-${shown(inputs["clusterName"])}-primary-key`, secondaryKey: `mock-${shown(inputs["clusterName"])}-secondary-key` };
+  return inputs;
+}
+
+/** An input as it shows in a mock id or value: a string as it is, anything else as JSON. */
+function shown(value: unknown): string {
+  if (value === undefined) return "undefined";
+  return typeof value === "string" ? value : JSON.stringify(value);
 }
 
 /** Keys that hold a resource's own name, child resources' keys before their parents'. */
@@ -37,8 +44,8 @@ const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 
 /** Azure resources: ARM-shaped ids (subscription and group parsable) and the outputs later inputs read. */
 function azureOutputs(args: MockResourceArgs, inputs: Record<string, unknown>): MockResourceResult {
-  const name = String(inputs["containerAppName"] ?? inputs["vaultName"] ?? inputs["serverName"] ?? inputs["clusterName"] ?? inputs["accountName"] ?? inputs["resourceName"] ?? inputs["resourceGroupName"] ?? args.name);
-  const group = String(inputs["resourceGroupName"] ?? args.name);
+  const name = shown(inputs["containerAppName"] ?? inputs["vaultName"] ?? inputs["serverName"] ?? inputs["clusterName"] ?? inputs["accountName"] ?? inputs["resourceName"] ?? inputs["resourceGroupName"] ?? args.name);
+  const group = shown(inputs["resourceGroupName"] ?? args.name);
   const id = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${group}/providers/${args.type.split(":")[1]}/${args.name}`;
   switch (args.type) {
     case "azure-native:resources:ResourceGroup":
@@ -48,13 +55,13 @@ function azureOutputs(args: MockResourceArgs, inputs: Record<string, unknown>): 
     case "azure-native:keyvault:Vault":
       return { id, state: { ...inputs, name, properties: { ...(inputs["properties"] as object), vaultUri: `https://${name}.vault.azure.net/` } } };
     case "azure-native:applicationinsights:Component":
-      return { id, state: { ...inputs, name, connectionString: `InstrumentationKey=mock-${name};IngestionEndpoint=https://${inputs["location"]}.in.applicationinsights.azure.com/` } };
+      return { id, state: { ...inputs, name, connectionString: `InstrumentationKey=mock-${name};IngestionEndpoint=https://${shown(inputs["location"])}.in.applicationinsights.azure.com/` } };
     case "azure-native:operationalinsights:Workspace":
       return { id, state: { ...inputs, name: inputs["workspaceName"], customerId: `${args.name}-customer-id` } };
     case "azure-native:dbforpostgresql:Server":
       return { id, state: { ...inputs, name, fullyQualifiedDomainName: `${name}.postgres.database.azure.com` } };
     case "azure-native:redisenterprise:RedisEnterprise":
-      return { id, state: { ...inputs, name, hostName: `${name}.${inputs["location"]}.redis.azure.net` } };
+      return { id, state: { ...inputs, name, hostName: `${name}.${shown(inputs["location"])}.redis.azure.net` } };
     case "azure-native:app:ContainerApp":
       return { id, state: { ...inputs, name, latestRevisionFqdn: `${name}--mock.internal.example.azurecontainerapps.io` } };
     default:
