@@ -108,7 +108,10 @@ function server(): PlanServer {
   const self: PlanServer = {
     plan: (request, out) =>
       new Promise<void>((done, fail) => {
-        if (exited) return fail(exited);
+        if (exited) {
+          fail(exited);
+          return;
+        }
         waiting.set(out, { done, fail });
         child.stdin!.write(`${JSON.stringify({ request, out })}\n`);
       }),
