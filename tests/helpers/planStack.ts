@@ -108,10 +108,7 @@ function server(): PlanServer {
   const self: PlanServer = {
     plan: (request, out) =>
       new Promise<void>((done, fail) => {
-        if (exited) {
-          fail(exited);
-          return;
-        }
+        if (exited) return fail(exited);
         waiting.set(out, { done, fail });
         child.stdin!.write(`${JSON.stringify({ request, out })}\n`);
       }),
