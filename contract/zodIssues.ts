@@ -40,7 +40,8 @@ export function describeType(v: unknown): string {
   if (typeof v === "object") return "a map";
   if (typeof v === "number" && !Number.isInteger(v)) return `the number ${v}`;
   if (typeof v === "number") return `the whole number ${v}`;
-  return `${typeof v} ${cut(JSON.stringify(v) ?? String(v))}`;
+  // What is left is a string or a boolean: YAML has no other scalars.
+  return `${typeof v} ${cut(JSON.stringify(v))}`;
 }
 
 /** Zod's names of expected types, in the words of someone editing YAML. */

@@ -72,7 +72,7 @@ export interface AzureNames {
   readonly appInsights: string;
   readonly vnet: string;
   /** Container App name per service / worker slot instance name. */
-  app(instance: string): string;
+  readonly app: (instance: string) => string;
 }
 
 export function azureNames(prefix: string, stack: string): AzureNames {

@@ -17,7 +17,7 @@ function resolvePart(part: TemplatePart, ctx: ResolveContext): ValuePart {
     case "secret":
       return { secret: part.name };
     case "stack":
-      return String(ctx.stack[part.attr]);
+      return ctx.stack[part.attr];
     case "shared":
       return ctx.sharedPath ?? "";
     case "self": {
@@ -59,7 +59,20 @@ export function resolveTemplate(text: string, ctx: ResolveContext): EnvValue {
 /** A value as people may see it: secrets masked. */
 export function displayValue(v: EnvValue): string {
   if (v.platform) return PLATFORM_VALUES[v.platform];
-  return v.secret ? "[secret]" : v.parts.join("");
+  return v.secret ? "[secret]" : literalText(v);
+}
+
+/**
+ * The text of a value whose parts are all literals. A secret part here is a bug upstream: it
+ * throws rather than print "[object Object]" where the value goes.
+ */
+export function literalText(v: EnvValue): string {
+  return v.parts
+    .map((p) => {
+      if (typeof p !== "string") throw new Error("a secret reached a plain value");
+      return p;
+    })
+    .join("");
 }
 
 /** How a platform-supplied value shows in plans and outputs. */
@@ -72,5 +85,5 @@ export const PLATFORM_VALUES: Readonly<Record<NonNullable<EnvValue["platform"]>,
 export function plainValue(v: EnvValue): string {
   if (v.secret) throw new Error("a secret reached a plain value");
   if (v.platform) throw new Error("a platform-supplied value reached a plain value");
-  return v.parts.join("");
+  return literalText(v);
 }

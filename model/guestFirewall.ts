@@ -58,7 +58,7 @@ export function deriveGuestFirewalls(cfg: StackConfig, hosts: readonly HostModel
     if (s?.rabbitmq?.amqpListen === "admin") rules.push({ port: 5672, sources: admin, why: "rabbitmq amqp", path: "input" });
     if (s?.rabbitmq?.managementListen === "admin") rules.push({ port: s.rabbitmq.managementPort, sources: admin, why: "rabbitmq management", path: "input" });
     if (s?.native?.health?.listen === "admin") rules.push({ port: s.native.health.port, sources: admin, why: "health endpoint (monitoring)", path: "input" });
-    for (const n of s?.native?.services ?? []) if (n.listen === "admin") rules.push({ port: n.port, sources: admin, why: `${n.name}`, path: "input" });
+    for (const n of s?.native?.services ?? []) if (n.listen === "admin") rules.push({ port: n.port, sources: admin, why: n.name, path: "input" });
     return { host: h.name, adminSources: admin, rules: rules.sort((a, b) => a.port - b.port || a.path.localeCompare(b.path)) };
   });
 }

@@ -7,7 +7,7 @@ import type { PostgresSpec } from "../renderers/postgres";
 import type { RabbitSpec } from "../renderers/rabbitmq";
 import type { RedisSpec } from "../renderers/redis";
 import { pgSharedBuffersMb } from "../core/postgresDefaults";
-import { resolveTemplate } from "./env";
+import { literalText, resolveTemplate } from "./env";
 
 /** The cluster Debian's package creates (port 5432); Parity runs only that one. */
 const PG_CLUSTER = "main";
@@ -150,7 +150,7 @@ function buildOne(cfg: StackConfig, stack: string, host: string, s: HostServices
       const secret: SecretVariable[] = [];
       for (const [k, v] of Object.entries(n.env)) {
         const value = resolveTemplate(v, { stack: { environment: cfg.environment, domain: cfg.domain, logLevel: cfg.logLevel, name: stack }, self: { name: n.name, host, port: n.port }, reach: () => ({ host: "127.0.0.1" }) });
-        if (!value.secret) plain[k] = value.parts.join("");
+        if (!value.secret) plain[k] = literalText(value);
         else {
           const ref = value.parts.find((p) => typeof p !== "string") as { secret: string };
           // URLs carry the secret percent-encoded; anything else verbatim.

@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { SECRET_NAME, TYPES, known, knownItems } from "./common";
+import { SECRET_NAME, TYPES, inputsOf, known, knownItems } from "./common";
 
 type Obj = Record<string, unknown>;
 
@@ -24,8 +24,8 @@ export const azureKeyVaultSecrets: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   validateResource: (args, report) => {
     if (args.type !== TYPES.containerApp) return;
-    const configuration = (known(() => args.props["configuration"]) ?? {}) as Obj;
-    const template = (known(() => args.props["template"]) ?? {}) as Obj;
+    const configuration = (known(() => inputsOf(args)["configuration"]) ?? {}) as Obj;
+    const template = (known(() => inputsOf(args)["template"]) ?? {}) as Obj;
 
     const vaultSecrets = new Set<string>();
     items(known(() => configuration["secrets"])).forEach((s, i) => {

@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { known, knownItems } from "./common";
+import { inputsOf, known, knownItems, shown } from "./common";
 
 type Obj = Record<string, unknown>;
 
@@ -27,7 +27,7 @@ export const azureIngressRestricted: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   validateResource: (args, report) => {
     if (args.type !== CONTAINER_APP) return;
-    const ingress = ingressOf(args.props);
+    const ingress = ingressOf(inputsOf(args));
     if (!ingress || known(() => ingress["external"]) !== true) return;
     const rules = knownItems(known(() => ingress["ipSecurityRestrictions"]) as readonly Obj[] | undefined);
     if (rules.length === 0) report("ingress is external with no ipSecurityRestrictions: anyone can reach it; allow the declared sources (parity:azure.apps.<name>.allowedSources)");
@@ -35,8 +35,8 @@ export const azureIngressRestricted: ResourceValidationPolicy = {
       const name = known(() => r["name"]) ?? `#${i}`;
       const action = known(() => r["action"]);
       const range = known(() => r["ipAddressRange"]);
-      if (action !== undefined && action !== "Allow") report(`ingress.ipSecurityRestrictions[${i}] (${String(name)}) is a ${String(action)} rule: a deny list lets every other address in; use Allow rules for the declared sources`);
-      if (typeof range === "string" && !IPV4_CIDR.test(range)) report(`ingress.ipSecurityRestrictions[${i}] (${String(name)}) has range '${range}', which is not an IPv4 network in CIDR form`);
+      if (action !== undefined && action !== "Allow") report(`ingress.ipSecurityRestrictions[${i}] (${shown(name)}) is a ${shown(action)} rule: a deny list lets every other address in; use Allow rules for the declared sources`);
+      if (typeof range === "string" && !IPV4_CIDR.test(range)) report(`ingress.ipSecurityRestrictions[${i}] (${shown(name)}) has range '${range}', which is not an IPv4 network in CIDR form`);
     });
     if (known(() => ingress["transport"]) !== "tcp" && known(() => ingress["allowInsecure"]) === true)
       report("ingress is external and allows plain HTTP (allowInsecure): external traffic must be HTTPS only");
@@ -52,9 +52,9 @@ export const azureEnvironmentInternal: StackValidationPolicy = {
   description: "The Container Apps environment is internal unless an app has external ingress.",
   enforcementLevel: "mandatory",
   validateStack: (args, report) => {
-    const anyExternal = args.resources.some((r) => r.type === CONTAINER_APP && known(() => ingressOf(r.props)?.["external"]) === true);
+    const anyExternal = args.resources.some((r) => r.type === CONTAINER_APP && known(() => ingressOf(inputsOf(r))?.["external"]) === true);
     for (const env of args.resources.filter((r) => r.type === ENVIRONMENT)) {
-      const vnet = known(() => env.props["vnetConfiguration"]) as Obj | undefined;
+      const vnet = known(() => inputsOf(env)["vnetConfiguration"]) as Obj | undefined;
       // Absent means false (Azure's default); unknown during a preview is not judged.
       const internal = vnet && "internal" in vnet ? known(() => vnet["internal"]) : false;
       if (internal === false && !anyExternal)

@@ -25,6 +25,16 @@ export function isUnknownValueError(e: unknown): boolean {
   return e instanceof Error && e.constructor.name === "UnknownValueError";
 }
 
+/**
+ * A resource's inputs as what they are to a policy: values of any shape, to be checked before
+ * use. The SDK types them `any`, which would let a policy read a field without looking at it.
+ */
+export function inputsOf(resource: { props: Record<string, unknown> }): Readonly<Record<string, unknown>> {
+  return resource.props;
+}
+
+export { shown } from "../core/shown";
+
 /** Reads a value, or undefined when it is unknown during a preview. Other errors propagate. */
 export function known<T>(read: () => T): T | undefined {
   try {
@@ -41,7 +51,7 @@ export function knownItems<T>(list: readonly T[] | undefined | null): T[] {
   const out: T[] = [];
   for (let i = 0; i < n; i++) {
     const item = known(() => list![i]);
-    if (item !== undefined) out.push(item as T);
+    if (item !== undefined) out.push(item);
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { TYPES, known, knownItems, labelMap } from "./common";
+import { TYPES, inputsOf, known, knownItems, labelMap, shown } from "./common";
 
 /** Kept in step with components/docker/dockerService.ts. */
 const CAPABILITY_LABEL_PREFIX = "parity.capability.";
@@ -20,7 +20,7 @@ export const dockerContainerHardening: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   validateResource: (args, report) => {
     if (args.type !== TYPES.container) return;
-    const p = args.props;
+    const p = inputsOf(args);
     const has = (k: string) => k in p;
     const labels = labelMap(known(() => p["labels"]));
     const reasoned = (label: string) => (labels.get(label) ?? "").trim().length >= MIN_REASON;
@@ -45,7 +45,7 @@ export const dockerContainerHardening: ResourceValidationPolicy = {
     const driver = known(() => p["logDriver"]);
     const logOpts = known(() => p["logOpts"]) as Record<string, unknown> | undefined;
     if (!(has("logDriver") && driver === undefined) && !(has("logOpts") && logOpts === undefined)) {
-      if (driver !== undefined && driver !== "json-file" && driver !== "local") report(`log driver '${String(driver)}' is not rotated by Parity; use json-file (or local)`);
+      if (driver !== undefined && driver !== "json-file" && driver !== "local") report(`log driver '${shown(driver)}' is not rotated by Parity; use json-file (or local)`);
       const size = logOpts ? known(() => logOpts["max-size"]) : undefined;
       const files = logOpts ? known(() => logOpts["max-file"]) : undefined;
       if (!(typeof size === "string" && /^\d+[kmg]$/.test(size)) || !(Number(files) >= 1))

@@ -1,12 +1,12 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { ALLOW_ROOT_LABEL, TYPES, known, knownItems, labelMap } from "./common";
+import { ALLOW_ROOT_LABEL, TYPES, inputsOf, known, knownItems, labelMap, shown } from "./common";
 
 const RESTART_POLICIES = new Set(["always", "unless-stopped", "on-failure"]);
 
 /** `user` runs as root when absent (the image's default is usually root), `0`, `root`, or uid 0 with any group. */
 export function runsAsRoot(user: unknown): boolean {
   if (user === undefined || user === null || user === "") return true;
-  const uid = String(user).split(":")[0]!;
+  const uid = shown(user).split(":")[0]!;
   return uid === "0" || uid === "root";
 }
 
@@ -23,7 +23,7 @@ export const dockerServiceRuntime: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   validateResource: (args, report) => {
     if (args.type !== TYPES.container) return;
-    const p = args.props;
+    const p = inputsOf(args);
     const has = (k: string) => k in p;
 
     const memory = known(() => p["memory"]);
@@ -40,12 +40,12 @@ export const dockerServiceRuntime: ResourceValidationPolicy = {
 
     const restart = known(() => p["restart"]);
     if (!(has("restart") && restart === undefined) && !(typeof restart === "string" && RESTART_POLICIES.has(restart)))
-      report(`restart policy is ${restart === undefined ? "unset (the provider default is 'no')" : `'${String(restart)}'`}; use unless-stopped, always or on-failure`);
+      report(`restart policy is ${restart === undefined ? "unset (the provider default is 'no')" : `'${shown(restart)}'`}; use unless-stopped, always or on-failure`);
 
     const user = known(() => p["user"]);
     if (!(has("user") && user === undefined) && runsAsRoot(user)) {
       const reason = labelMap(known(() => p["labels"])).get(ALLOW_ROOT_LABEL);
-      if (!reason) report(`runs as root (user ${user === undefined ? "unset" : `'${String(user)}'`}); set a non-root user, or label ${ALLOW_ROOT_LABEL} with the reason`);
+      if (!reason) report(`runs as root (user ${user === undefined ? "unset" : `'${shown(user)}'`}); set a non-root user, or label ${ALLOW_ROOT_LABEL} with the reason`);
     }
   },
 };

@@ -1,6 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { DIGEST, FLOATING_TAGS, parseImageRef } from "../core/imageRef";
-import { TYPES, known, knownItems } from "./common";
+import { TYPES, inputsOf, known, knownItems } from "./common";
 
 /** An image ID (`sha256:<64 hex>`) names exact bytes: what a Container gets from a RemoteImage. */
 const IMAGE_ID = /^sha256:[a-f0-9]{64}$/;
@@ -45,7 +45,7 @@ export const imagesPinned: ResourceValidationPolicy = {
   description: "Container images are pinned: a version tag (never latest or another floating tag) or a digest.",
   enforcementLevel: "mandatory",
   validateResource: (args, report) => {
-    for (const { path, ref } of imageRefs(args.type, args.props)) {
+    for (const { path, ref } of imageRefs(args.type, inputsOf(args))) {
       if (typeof ref !== "string") continue;
       const reason = unpinnedReason(ref);
       if (reason) report(`${path}: ${reason}; pin a version tag such as postgres:16.4-bookworm, a git SHA, or @sha256:<digest>`);

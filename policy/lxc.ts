@@ -1,5 +1,5 @@
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { TYPES, known, knownItems } from "./common";
+import { TYPES, inputsOf, known, knownItems } from "./common";
 
 /**
  * The provider's default for `unprivileged` is false (a privileged guest, root in the guest is
@@ -11,9 +11,9 @@ export const lxcUnprivileged: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   validateResource: (args, report) => {
     if (args.type !== TYPES.lxc) return;
-    const unprivileged = known(() => args.props["unprivileged"]);
+    const unprivileged = known(() => inputsOf(args)["unprivileged"]);
     // Present but unknown (computed during a preview): nothing to judge yet.
-    if (unprivileged === undefined && "unprivileged" in args.props) return;
+    if (unprivileged === undefined && "unprivileged" in inputsOf(args)) return;
     if (unprivileged !== true)
       report(`unprivileged is ${unprivileged === undefined ? "not set (the provider default is a privileged guest)" : JSON.stringify(unprivileged)}; set unprivileged: true`);
   },
@@ -27,7 +27,7 @@ interface LxcFeatures {
 }
 
 function featuresOf(lxc: PolicyResource): LxcFeatures {
-  const f = (known(() => lxc.props["features"]) ?? {}) as Record<string, unknown>;
+  const f = (known(() => inputsOf(lxc)["features"]) ?? {}) as Record<string, unknown>;
   const on = Object.keys(f).filter((k) => {
     const v = known(() => f[k]);
     return v === true || (Array.isArray(v) && v.length > 0);
@@ -37,7 +37,7 @@ function featuresOf(lxc: PolicyResource): LxcFeatures {
 
 /** Addresses a Docker provider may use to reach this guest: its static IPv4, `hostname.domain`, `hostname`. */
 export function lxcAddresses(lxc: PolicyResource): Set<string> {
-  const init = (known(() => lxc.props["initialization"]) ?? {}) as Record<string, unknown>;
+  const init = (known(() => inputsOf(lxc)["initialization"]) ?? {}) as Record<string, unknown>;
   const out = new Set<string>();
   for (const ip of knownItems(known(() => init["ipConfigs"]) as readonly Record<string, unknown>[] | undefined)) {
     const address = known(() => (ip["ipv4"] as Record<string, unknown> | undefined)?.["address"]);
@@ -54,7 +54,7 @@ export function lxcAddresses(lxc: PolicyResource): Set<string> {
 
 /** `ssh://user@host:port` → `host`; other transports (unix, tcp) reach no LXC. */
 export function dockerProviderTarget(provider: PolicyResource): string | undefined {
-  const host = known(() => provider.props["host"]);
+  const host = known(() => inputsOf(provider)["host"]);
   if (typeof host !== "string") return undefined;
   const m = /^ssh:\/\/(?:[^@/]+@)?(\[[^\]]+\]|[^:/]+)/.exec(host);
   return m ? m[1] : undefined;
@@ -82,7 +82,7 @@ export const lxcFeaturesOnlyForDocker: StackValidationPolicy = {
       if (f.others.length) report(`${lxc.name}: features ${f.others.join(", ")} are not needed by Parity and need root@pam; remove them`, lxc.urn);
       // systemd's namespace sandboxing needs nesting (not keyctl) under Proxmox's AppArmor: allowed
       // on guests LxcHost tags as running sandboxed in-guest services.
-      const tags = (known(() => lxc.props["tags"]) ?? []) as unknown[];
+      const tags = (known(() => inputsOf(lxc)["tags"]) ?? []) as unknown[];
       const sandboxed = tags.includes("parity-sandboxed-services");
       if (!runsDocker && f.nesting && !f.keyctl && sandboxed) continue;
       if (!runsDocker && (f.nesting || f.keyctl))

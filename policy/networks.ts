@@ -1,5 +1,5 @@
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { NETWORKS_LABEL, TYPES, known, knownItems, labelMap } from "./common";
+import { NETWORKS_LABEL, TYPES, inputsOf, known, knownItems, labelMap } from "./common";
 
 /** Networks a container joins (`networksAdvanced[].name`); undefined entries are unknown during a preview. */
 function joinedNetworks(props: Record<string, unknown>): (string | undefined)[] {
@@ -27,13 +27,13 @@ export const containerNetworks: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   validateResource: (args, report) => {
     if (args.type !== TYPES.container) return;
-    const mode = known(() => args.props["networkMode"]);
+    const mode = known(() => inputsOf(args)["networkMode"]);
     if (mode === "host") report("networkMode 'host' bypasses every network boundary; join the Docker networks its flows need instead");
     if (typeof mode === "string" && mode.startsWith("container:")) report(`networkMode '${mode}' shares another container's network stack; give it its own networks`);
-    const joined = joinedNetworks(args.props);
+    const joined = joinedNetworks(inputsOf(args));
     if (joined.includes(undefined)) return;
     const names = joined as string[];
-    const label = labelMap(known(() => args.props["labels"])).get(NETWORKS_LABEL);
+    const label = labelMap(known(() => inputsOf(args)["labels"])).get(NETWORKS_LABEL);
     if (label === undefined) {
       if (names.length > 1) report(`joins ${names.length} networks (${names.join(", ")}) but declares none in label ${NETWORKS_LABEL}; without it a container joins one network at most`);
       return;
@@ -47,7 +47,7 @@ export const containerNetworks: ResourceValidationPolicy = {
 };
 
 function networkName(r: PolicyResource): string | undefined {
-  const n = known(() => r.props["name"]);
+  const n = known(() => inputsOf(r)["name"]);
   return typeof n === "string" ? n : undefined;
 }
 
@@ -66,7 +66,7 @@ export const internalNetworksPairwise: StackValidationPolicy = {
     const providerOf = (r: PolicyResource) => r.provider?.urn ?? "default";
     const members = new Map<string, string[]>();
     for (const c of args.resources.filter((r) => r.type === TYPES.container)) {
-      for (const n of joinedNetworks(c.props)) {
+      for (const n of joinedNetworks(inputsOf(c))) {
         if (n === undefined) continue;
         const key = `${providerOf(c)}|${n}`;
         members.set(key, [...(members.get(key) ?? []), c.name]);
@@ -74,7 +74,7 @@ export const internalNetworksPairwise: StackValidationPolicy = {
     }
     for (const net of args.resources.filter((r) => r.type === TYPES.network)) {
       const name = networkName(net);
-      if (name === undefined || known(() => net.props["internal"]) !== true) continue;
+      if (name === undefined || known(() => inputsOf(net)["internal"]) !== true) continue;
       const on = members.get(`${providerOf(net)}|${name}`) ?? [];
       if (on.length > 2) report(`internal network ${name} joins ${on.length} containers (${on.join(", ")}); a flow network connects exactly two`, net.urn);
     }

@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { STATEFUL_LABEL, TYPES, known, labelMap } from "./common";
+import { STATEFUL_LABEL, TYPES, inputsOf, known, labelMap } from "./common";
 
 /** Docker volume names that hold a database's files whatever label they carry. */
 const DATA_VOLUME = /(^|[-_])pgdata$/;
@@ -20,9 +20,9 @@ export const statefulProtected: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   validateResource: (args, report) => {
     if (args.type === TYPES.lxc) {
-      const proxmoxProtection = known(() => args.props["protection"]);
+      const proxmoxProtection = known(() => inputsOf(args)["protection"]);
       // Present but unknown during a preview: nothing to compare yet.
-      if (proxmoxProtection === undefined && "protection" in args.props) return;
+      if (proxmoxProtection === undefined && "protection" in inputsOf(args)) return;
       if (proxmoxProtection === true && !args.opts.protect)
         report("protection: true in Proxmox but the resource is not Pulumi-protected; set the `protect` resource option (a replacement would fail half-way)");
       if (proxmoxProtection !== true && args.opts.protect)
@@ -30,8 +30,8 @@ export const statefulProtected: ResourceValidationPolicy = {
       return;
     }
     if (args.type === TYPES.volume) {
-      const name = known(() => args.props["name"]);
-      const labelled = labelMap(known(() => args.props["labels"])).get(STATEFUL_LABEL) === "true";
+      const name = known(() => inputsOf(args)["name"]);
+      const labelled = labelMap(known(() => inputsOf(args)["labels"])).get(STATEFUL_LABEL) === "true";
       const dataName = typeof name === "string" && DATA_VOLUME.test(name);
       if ((labelled || dataName) && !args.opts.protect)
         report(`volume ${typeof name === "string" ? name : args.name} holds data (${labelled ? `label ${STATEFUL_LABEL}=true` : "a database data directory"}) but is not Pulumi-protected; set the \`protect\` resource option`);

@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { INLINE_CREDENTIAL, SECRET_NAME, TYPES, known, knownItems, labelMap } from "./common";
+import { INLINE_CREDENTIAL, SECRET_NAME, TYPES, inputsOf, known, knownItems, labelMap } from "./common";
 
 /**
  * What the policy SDK shows of secrets: nothing. It unwraps Pulumi secrets before calling a
@@ -53,7 +53,7 @@ export const noPlainSecrets: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   validateResource: (args, report) => {
     if (args.type !== TYPES.container) return;
-    const p = args.props;
+    const p = inputsOf(args);
     for (const entry of knownItems(known(() => p["envs"]) as readonly unknown[] | undefined)) {
       if (typeof entry !== "string") continue;
       const eq = entry.indexOf("=");

@@ -31,7 +31,7 @@ export interface SharedDirectorySpec {
  * enforced on every run, without touching what consumers stored in it.
  */
 export function renderSharedDirectoryScript(spec: SharedDirectorySpec): string {
-  if (!/^\/[A-Za-z0-9_.\/-]+$/.test(spec.path) || spec.path.includes("..")) throw new Error(`shared directory "${spec.path}" must be an absolute plain path`);
+  if (!/^\/[A-Za-z0-9_./-]+$/.test(spec.path) || spec.path.includes("..")) throw new Error(`shared directory "${spec.path}" must be an absolute plain path`);
   const owner = `${spec.ownerUid}:${spec.ownerGid}`;
   return `${SHARED_DIRECTORY_BEGIN}
 install -d -m ${SHARED_DIRECTORY_MODE} -o ${spec.ownerUid} -g ${spec.ownerGid} ${spec.path}

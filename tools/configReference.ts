@@ -83,7 +83,7 @@ function typeOf(node: Json): string {
   const t = node["type"];
   if (t === "array") return `list of ${typeOf((node["items"] ?? {}) as Json)}`;
   if (t === "object" && node["properties"] === undefined && node["additionalProperties"]) return `map of ${typeOf(node["additionalProperties"] as Json)}`;
-  if (t === "object") return `object {${Object.keys((node["properties"] ?? {}) as Json).join(", ")}}`;
+  if (t === "object") return `object {${Object.keys((node["properties"] ?? {})).join(", ")}}`;
   if (node["const"] !== undefined) return JSON.stringify(node["const"]);
   return typeof t === "string" ? t : "any";
 }
@@ -92,14 +92,14 @@ function allowed(node: Json): string {
   const parts: string[] = [];
   if (Array.isArray(node["enum"])) parts.push((node["enum"] as unknown[]).map((v) => `\`${String(v)}\``).join(", "));
   if (node["const"] !== undefined) parts.push(`\`${JSON.stringify(node["const"])}\``);
-  if (typeof node["pattern"] === "string") parts.push(`pattern \`${node["pattern"] as string}\``);
+  if (typeof node["pattern"] === "string") parts.push(`pattern \`${node["pattern"]}\``);
   if (node["format"] === "uri") parts.push("a URL");
   const max = node["maximum"] as number | undefined;
-  if (node["minimum"] !== undefined || (max !== undefined && max < Number.MAX_SAFE_INTEGER)) parts.push(`${node["minimum"] ?? "…"}–${max !== undefined && max < Number.MAX_SAFE_INTEGER ? max : "…"}`);
-  if (node["exclusiveMinimum"] !== undefined) parts.push(`> ${String(node["exclusiveMinimum"])}`);
-  if (node["minLength"] !== undefined && node["minLength"] !== 1) parts.push(`at least ${String(node["minLength"])} characters`);
+  if (node["minimum"] !== undefined || (max !== undefined && max < Number.MAX_SAFE_INTEGER)) parts.push(`${(node["minimum"] as number | undefined) ?? "…"}–${max !== undefined && max < Number.MAX_SAFE_INTEGER ? max : "…"}`);
+  if (node["exclusiveMinimum"] !== undefined) parts.push(`> ${JSON.stringify(node["exclusiveMinimum"])}`);
+  if (node["minLength"] !== undefined && node["minLength"] !== 1) parts.push(`at least ${JSON.stringify(node["minLength"])} characters`);
   else if (node["minLength"] === 1) parts.push("non-empty");
-  if (node["minItems"] !== undefined) parts.push(`at least ${String(node["minItems"])} item(s)`);
+  if (node["minItems"] !== undefined) parts.push(`at least ${JSON.stringify(node["minItems"])} item(s)`);
   return parts.join("; ");
 }
 

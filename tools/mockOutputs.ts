@@ -15,7 +15,7 @@ export function mockOutputs(args: MockResourceArgs): MockResourceResult {
   const inputs = args.inputs as Record<string, unknown>;
   switch (args.type) {
     case "docker:index/remoteImage:RemoteImage":
-      return { id: `${inputs["name"]}-id`, state: { ...inputs, imageId: `${inputs["name"]}`, repoDigest: `${inputs["name"]}@sha256:${"0".repeat(64)}` } };
+      return { id: `${shown(inputs["name"])}-id`, state: { ...inputs, imageId: shown(inputs["name"]), repoDigest: `${shown(inputs["name"])}@sha256:${"0".repeat(64)}` } };
     case "random:index/randomPassword:RandomPassword":
       return { id: `${args.name}-id`, state: { ...inputs, result: `mock-${args.name}-value`, bcryptHash: "mock-hash" } };
     case "command:remote:Command":

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 // The SDK's mock monitor: subclassed to record parents, options and secrets, and to reject
 // duplicate URNs, which the real engine refuses but the stock mocks accept.
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import type { RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
 import { specialArchiveSig, specialAssetSig, specialResourceSig, specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { mockCall, mockOutputs } from "./mockOutputs";
 
@@ -117,13 +118,13 @@ class RecordingMonitor extends MockMonitor {
   private readonly byUrn = new Map<string, { type: string; name: string }>();
   readonly duplicates: string[] = [];
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  override async registerResource(req: any, callback: Callback): Promise<void> {
-    const type: string = req.getType();
-    const name: string = req.getName();
-    const parentUrn: string = req.getParent();
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const urn: string = (this as any).newUrn(parentUrn, type, name);
+  // The SDK types the request any; it is the engine protocol's RegisterResourceRequest.
+  override async registerResource(req: RegisterResourceRequest, callback: Callback): Promise<void> {
+    const type = req.getType();
+    const name = req.getName();
+    const parentUrn = req.getParent();
+    // MockMonitor's URN builder is private in its types; the engine's URNs must match the SDK's.
+    const urn = (this as unknown as { newUrn(parent: string, type: string, name: string): string }).newUrn(parentUrn, type, name);
     if (this.byUrn.has(urn)) {
       // Recorded, not failed here: a failed registration surfaces as an unhandled rejection
       // inside the program. runProgram fails the whole run once registrations drain.
@@ -150,7 +151,7 @@ class RecordingMonitor extends MockMonitor {
       additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
       dependencies: req.getDependenciesList(),
       // A provider reference is "<urn>::<id>"; URNs contain "::" themselves.
-      ...(req.getProvider() ? { provider: String(req.getProvider()).slice(0, String(req.getProvider()).lastIndexOf("::")) } : {}),
+      ...(req.getProvider() ? { provider: req.getProvider().slice(0, req.getProvider().lastIndexOf("::")) } : {}),
     });
     return super.registerResource(req, callback);
   }
@@ -213,7 +214,7 @@ export function useRecordingEngine(opts: Omit<RunOptions, "program">): Recording
   pulumi.runtime.setMockOptions(monitor, opts.project, opts.stack, false);
   // Same feature set the SDK's setMocks enables.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const store = require("@pulumi/pulumi/runtime/state").getStore();
+  const store = (require("@pulumi/pulumi/runtime/state") as { getStore(): object }).getStore();
   Object.assign(store, { supportsSecrets: true, supportsResourceReferences: true, supportsOutputValues: false, supportsDeletedWith: true, supportsAliasSpecs: true, supportsTransforms: false });
   return {
     recorded: monitor.recorded,

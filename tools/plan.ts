@@ -133,5 +133,8 @@ if (require.main === module && /(^|[\\/])plan\.[jt]s$/.test(process.argv[1] ?? "
     // For `npm run bench`: peak memory of this process, measured by the kernel.
     if (process.env["PARITY_REPORT_USAGE"] === "1") await writeFully(process.stderr, `PARITY_USAGE ${JSON.stringify(usage())}\n`);
     process.exit(code);
+  }, (e: unknown) => {
+    console.error(e);
+    process.exit(1);
   });
 }

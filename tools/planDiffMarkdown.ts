@@ -8,7 +8,8 @@ const MAX_VALUE = 80;
 /** A value in a table cell: JSON, shortened, pipes escaped; absent as an em dash. */
 export function cell(v: unknown): string {
   if (v === undefined) return "—";
-  let text = typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
+  // Plan values are JSON data (recorded inputs and outputs), never functions or symbols.
+  let text = JSON.stringify(v);
   if (text.length > MAX_VALUE) text = `${text.slice(0, MAX_VALUE - 1)}…`;
   return `\`${text.replace(/`/g, "'").replace(/\|/g, "\\|")}\``;
 }

@@ -38,7 +38,7 @@ async function record(request: PlanRequest): Promise<PlanRecord> {
     const { plan, resources } = await makePlan(request.stack, request.root, replace, PROGRAM);
     return { plan, resources };
   } catch (e) {
-    return { error: { message: (e as Error).message ?? String(e), contract: pulumi.RunError.isInstance(e) } };
+    return { error: { message: e instanceof Error ? e.message : String(e), contract: pulumi.RunError.isInstance(e) } };
   }
 }
 

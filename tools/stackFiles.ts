@@ -18,7 +18,7 @@ export function readStackFile(stack: string, root = process.cwd()): StackFile {
   const projectFile = join(root, "Pulumi.yaml");
   const stackFile = join(root, `Pulumi.${stack}.yaml`);
   if (!existsSync(stackFile)) throw new Error(`no stack file ${stackFile}`);
-  const project = parseYamlMap(readFileSync(projectFile, "utf8"), "Pulumi.yaml") as { name: string; config?: Record<string, { default?: unknown }> };
+  const project = parseYamlMap(readFileSync(projectFile, "utf8"), "Pulumi.yaml") as { name: string; config?: Record<string, unknown> };
   const values: Record<string, unknown> = {};
   for (const [key, decl] of Object.entries(project.config ?? {})) {
     if (decl && typeof decl === "object" && "default" in decl) values[key.includes(":") ? key : `${project.name}:${key}`] = decl.default;

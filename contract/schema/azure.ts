@@ -2,7 +2,7 @@ import { z } from "zod";
 import { dnsLabel, isIpv4Network, secretName } from "./primitives";
 
 /** IPv4 network in CIDR form, e.g. 10.40.0.0/16. */
-export const ipv4Network = z.string().refine(isIpv4Network, { message: "must be an IPv4 network such as 10.40.0.0/16 (octets 0-255, prefix 0-32)" });
+export const ipv4Network = z.string().refine(isIpv4Network, { error: "must be an IPv4 network such as 10.40.0.0/16 (octets 0-255, prefix 0-32)" });
 
 /**
  * How a service of the stack is realized on Azure when it is not a Container App. Explicit:
@@ -46,11 +46,11 @@ export const redisAuthentication = z.discriminatedUnion("kind", [
 
 export const azureSettings = z.strictObject({
   /** Azure region, e.g. westeurope. Also set `azure-native:location` for the provider. */
-  location: z.string().regex(/^[a-z][a-z0-9]+$/, { message: "must be an Azure region name such as westeurope" }),
+  location: z.string().regex(/^[a-z][a-z0-9]+$/, { error: "must be an Azure region name such as westeurope" }),
   /** Existing resource group to deploy into; absent means Parity creates `<namePrefix>-<stack>-rg`. */
-  resourceGroupName: z.string().regex(/^[-\w._()]{1,89}[-\w_()]$/, { message: "must be 1-90 letters, digits, '-', '_', '.', '(' or ')', not ending in '.'" }).optional(),
+  resourceGroupName: z.string().regex(/^[-\w._()]{1,89}[-\w_()]$/, { error: "must be 1-90 letters, digits, '-', '_', '.', '(' or ')', not ending in '.'" }).optional(),
   /** Short prefix of every derived name (2-8 lowercase letters/digits, starting with a letter). */
-  namePrefix: z.string().regex(/^[a-z][a-z0-9]{1,7}$/, { message: "must be 2-8 lowercase letters or digits, starting with a letter" }),
+  namePrefix: z.string().regex(/^[a-z][a-z0-9]{1,7}$/, { error: "must be 2-8 lowercase letters or digits, starting with a letter" }),
   network: z.strictObject({
     vnetCidr: ipv4Network,
     /** Container Apps environment (workload profiles), delegated to Microsoft.App/environments; /27 or larger. */
@@ -68,20 +68,20 @@ export const azureSettings = z.strictObject({
   postgres: z.strictObject({
     version: z.literal("16").default("16"),
     /** Compute SKU, e.g. Standard_B2s (Burstable) or Standard_D2ds_v5 (GeneralPurpose). */
-    skuName: z.string().regex(/^Standard_[A-Za-z0-9_]+$/, { message: "must be a Flexible Server SKU such as Standard_B2s" }).default("Standard_B2s"),
+    skuName: z.string().regex(/^Standard_[A-Za-z0-9_]+$/, { error: "must be a Flexible Server SKU such as Standard_B2s" }).default("Standard_B2s"),
     tier: z.enum(["Burstable", "GeneralPurpose", "MemoryOptimized"]).default("Burstable"),
     storageGb: z.number().int().min(32).max(32768).default(64),
     backupRetentionDays: z.number().int().min(7).max(35).default(7),
-    administratorLogin: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, { message: "must be a PostgreSQL role name" }),
+    administratorLogin: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, { error: "must be a PostgreSQL role name" }),
     passwordSecret: secretName,
-    databases: z.array(z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { message: "must be a PostgreSQL database name" })).min(1),
+    databases: z.array(z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: "must be a PostgreSQL database name" })).min(1),
     /** `azure.extensions` allow-list (e.g. VECTOR); each database still needs CREATE EXTENSION. */
-    extensions: z.array(z.string().regex(/^[A-Z][A-Z0-9_]*$/, { message: "must be an extension name in upper case, e.g. VECTOR" })).default([]),
+    extensions: z.array(z.string().regex(/^[A-Z][A-Z0-9_]*$/, { error: "must be an extension name in upper case, e.g. VECTOR" })).default([]),
   }).optional(),
   /** Settings of the service realized as `managedRedis`. */
   redis: z.strictObject({
     /** Azure Managed Redis SKU, e.g. Balanced_B0, Balanced_B1, MemoryOptimized_M10. */
-    sku: z.string().regex(/^(Balanced|MemoryOptimized|ComputeOptimized|FlashOptimized)_[A-Z]\d+$/, { message: "must be an Azure Managed Redis SKU such as Balanced_B1" }).default("Balanced_B1"),
+    sku: z.string().regex(/^(Balanced|MemoryOptimized|ComputeOptimized|FlashOptimized)_[A-Z]\d+$/, { error: "must be an Azure Managed Redis SKU such as Balanced_B1" }).default("Balanced_B1"),
     /** The application speaks Redis Cluster (true) or expects a single endpoint (false). */
     cluster: z.boolean(),
     /** OSSCluster for cluster clients, EnterpriseCluster for single-endpoint clients; defaults from `cluster`. */

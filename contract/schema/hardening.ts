@@ -14,7 +14,7 @@ export const LINUX_CAPABILITIES = [
 /** One capability added back, with the reason the image needs it (shown in labels and the plan). */
 export const capabilityGrant = z.strictObject({
   add: z.enum(LINUX_CAPABILITIES),
-  reason: z.string().min(10, { message: "must say why the image needs this capability (at least 10 characters)" }),
+  reason: z.string().min(10, { error: "must say why the image needs this capability (at least 10 characters)" }),
 });
 
 /**
@@ -34,7 +34,7 @@ export const hardeningFields = {
   /** Extra writable tmpfs paths on a read-only root (besides `/tmp`), e.g. `/var/run/postgresql`. */
   tmpfs: z.array(absolutePath).default([]),
   /** Why this container needs a writable root (required with `readOnlyRootFs: false`). */
-  writableRootReason: z.string().min(10, { message: "must say why the root filesystem must be writable (at least 10 characters)" }).optional(),
+  writableRootReason: z.string().min(10, { error: "must say why the root filesystem must be writable (at least 10 characters)" }).optional(),
 };
 
 /** `parity:containerLogs`: rotation of every container's json-file log. */

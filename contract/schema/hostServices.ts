@@ -6,11 +6,11 @@ import { absolutePath, envVarName, ipv4Cidr, port, secretName } from "./primitiv
  * Data and application services installed inside a guest from Debian packages (no Docker),
  * keyed by host name under `parity:hostServices`. Passwords are parity secret names.
  */
-const pgIdentifier = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { message: "must be a lowercase PostgreSQL identifier" });
+const pgIdentifier = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: "must be a lowercase PostgreSQL identifier" });
 
 export const postgresService = z.strictObject({
   /** Major version of Debian's packages: 15, the only one Debian 12 ships (guests are Debian 12). */
-  version: z.number().refine((v) => v === 15, { message: "15: Debian 12 packages PostgreSQL 15 only" }).default(15),
+  version: z.number().refine((v) => v === 15, { error: "15: Debian 12 packages PostgreSQL 15 only" }).default(15),
   listenAddresses: z.array(z.string()).default(["localhost"]),
   /** Networks allowed in pg_hba.conf (scram-sha-256), besides local connections. */
   clients: z.array(z.strictObject({ cidr: ipv4Cidr, databases: z.array(pgIdentifier).optional(), roles: z.array(pgIdentifier).optional() })).default([]),
@@ -89,14 +89,14 @@ export const rabbitService = z.strictObject({
     z.strictObject({ kind: z.literal("debian") }),
     z.strictObject({
       kind: z.literal("rabbitmq"),
-      version: z.string().regex(/^[0-9][0-9A-Za-z.+~:*-]*$/, { message: "must be an apt version or glob such as 3.13.*" }).optional(),
-      erlangVersion: z.string().regex(/^[0-9][0-9A-Za-z.+~:*-]*$/, { message: "must be an apt version or glob such as 1:26.*" }).optional(),
+      version: z.string().regex(/^[0-9][0-9A-Za-z.+~:*-]*$/, { error: "must be an apt version or glob such as 3.13.*" }).optional(),
+      erlangVersion: z.string().regex(/^[0-9][0-9A-Za-z.+~:*-]*$/, { error: "must be an apt version or glob such as 1:26.*" }).optional(),
     }),
   ]).default({ kind: "debian" }),
 });
 
 const sha40 = z.string().regex(/^[0-9a-f]{40}$/, {
-  message: "must be a full 40-hex commit SHA (a branch, a short SHA or a tag alone can move; name the tag under `tag` to have it checked against this commit)",
+  error: "must be a full 40-hex commit SHA (a branch, a short SHA or a tag alone can move; name the tag under `tag` to have it checked against this commit)",
 });
 
 /** Refuses a key that would make a source float, naming what to write instead. */
@@ -110,8 +110,8 @@ const floating = (key: string) =>
  */
 const gitUrl = z.string().refine(
   (u) => /^(https?|ssh|git|file):\/\/[^\s]+$/.test(u) || /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s]+$/.test(u),
-  { message: "must be a git URL: https://, http://, ssh://, git://, file:// or user@host:path" },
-).refine((u) => !/^[a-z]+:\/\/[^/@]*:[^/@]*@/.test(u), { message: "must not carry credentials (user:password@); use credentials.token with a stack secret" });
+  { error: "must be a git URL: https://, http://, ssh://, git://, file:// or user@host:path" },
+).refine((u) => !/^[a-z]+:\/\/[^/@]*:[^/@]*@/.test(u), { error: "must not carry credentials (user:password@); use credentials.token with a stack secret" });
 
 /**
  * How a private source authenticates: exactly one of `token` (https: sent as an HTTP header from
@@ -135,10 +135,10 @@ export const nativeSource = z.strictObject({
   git: gitUrl.optional(),
   commit: sha40.optional(),
   /** A tag to fetch; the deployment fails unless it still points at `commit`. */
-  tag: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, { message: "must be a tag name" }).optional(),
+  tag: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, { error: "must be a tag name" }).optional(),
   /** A release archive (.tar.gz, .tgz, .tar.xz, .tar or .zip) over https (or http on a trusted LAN: the sha256 is checked). */
   archive: z.url({ protocol: /^https?$/ }).optional(),
-  sha256: z.string().regex(/^[a-f0-9]{64}$/, { message: "must be the archive's sha256 (64 lowercase hex digits)" }).optional(),
+  sha256: z.string().regex(/^[a-f0-9]{64}$/, { error: "must be the archive's sha256 (64 lowercase hex digits)" }).optional(),
   /** Leading path components of the archive to drop, e.g. 1 for GitHub's `<repo>-<sha>/` top directory. Default 0. */
   stripComponents: z.number().int().min(0).max(5).optional(),
   credentials: sourceCredentials.optional(),
@@ -149,7 +149,7 @@ export const nativeSource = z.strictObject({
 /** Per service, exactly one of `http` or `command`: what the readiness gate and the aggregate /health probe. */
 const nativeHealth = z.strictObject({
   /** `GET http://127.0.0.1:<port><path>` must answer 2xx. */
-  http: z.string().regex(/^\/[^\s]*$/, { message: "must be an absolute URL path such as /health" }).optional(),
+  http: z.string().regex(/^\/[^\s]*$/, { error: "must be an absolute URL path such as /health" }).optional(),
   /** argv run in the service's release and venv (a bare first word is looked up in the venv); exit 0 means healthy. */
   command: z.array(z.string().min(1)).min(1).optional(),
   /** How long a (re)start may take to become healthy before systemd counts it as failed. Default 60. */
@@ -159,7 +159,7 @@ const nativeHealth = z.strictObject({
 /** Source names become directories beside these. */
 const RESERVED_SOURCE_NAMES = ["bin", "lib", "venvs", "services", "cache", "releases", "current"];
 
-const relativePath = z.string().regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[^\0]*$/, { message: "must be a path inside the release (relative, no '..')" });
+const relativePath = z.string().regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[^\0]*$/, { error: "must be a path inside the release (relative, no '..')" });
 
 export const nativeServices = z.strictObject({
   /** Prefix of units, users and directories. */
@@ -176,8 +176,8 @@ export const nativeServices = z.strictObject({
     listen: z.enum(["loopback", "admin"]).default("admin"),
   }).optional(),
   /** Pinned application sources by name; services name theirs with `source` (default: the only one). */
-  sources: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/).refine((n) => !RESERVED_SOURCE_NAMES.includes(n), { message: `must not be one of ${RESERVED_SOURCE_NAMES.join(", ")}` }), nativeSource)
-    .refine((r) => Object.keys(r).length > 0, { message: "needs at least one source" }),
+  sources: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/).refine((n) => !RESERVED_SOURCE_NAMES.includes(n), { error: `must not be one of ${RESERVED_SOURCE_NAMES.join(", ")}` }), nativeSource)
+    .refine((r) => Object.keys(r).length > 0, { error: "needs at least one source" }),
   /** Releases kept per source (the current one included) for instant roll back. */
   keepReleases: z.number().int().min(2).max(20).default(3),
   /** Directory of wheels for offline installs (`--no-index --find-links`): relative to the release, or absolute on the guest. Default: the package index. */

@@ -23,13 +23,13 @@ export const containerTemplate = z.strictObject({
   url: z.url({ protocol: /^https$/, error: "must be an https:// URL (plain http is not accepted for the template)" }),
   /** Name in the node's template storage; the version in it is the pin. */
   fileName: z.string().regex(/^[A-Za-z0-9._-]+\.tar\.(zst|gz|xz)$/, {
-    message: "must be a template file name ending in .tar.zst, .tar.gz or .tar.xz",
+    error: "must be a template file name ending in .tar.zst, .tar.gz or .tar.xz",
   }),
   /**
    * Required: the digest of the template file, e.g. the `sha512sum` Proxmox's appliance index
    * (aplinfo, what `pveam available` reads) publishes for it. The node refuses bytes that differ.
    */
-  checksum: z.string().regex(/^[a-f0-9]{64}$|^[a-f0-9]{128}$/, { message: "must be a sha256 (64 hex) or sha512 (128 hex) digest" }),
+  checksum: z.string().regex(/^[a-f0-9]{64}$|^[a-f0-9]{128}$/, { error: "must be a sha256 (64 hex) or sha512 (128 hex) digest" }),
   checksumAlgorithm: z.enum(["sha256", "sha512"]).default("sha512"),
   /** Proxmox storage with `vztmpl` content on every node that hosts a guest. */
   datastore: z.string().min(1).default("local"),
@@ -79,14 +79,14 @@ export const proxmoxSettings = z.strictObject({
       privateKeySecret: secretName.optional(),
       /** Public keys installed in every guest's root account. */
       authorizedKeys: z.array(z.string().regex(/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+) [A-Za-z0-9+/=]+( .*)?$/, {
-        message: "must be an OpenSSH public key line (ssh-ed25519/ssh-rsa/ecdsa-…)",
+        error: "must be an OpenSSH public key line (ssh-ed25519/ssh-rsa/ecdsa-…)",
       })).min(1),
     }),
 });
 
 export const hostNetwork = z.union([
-  z.strictObject({ dhcp: z.literal(true), mac: z.string().regex(/^([0-9A-F]{2}:){5}[0-9A-F]{2}$/, { message: "must be an uppercase MAC such as BC:24:11:00:00:01" }).optional() }),
-  z.strictObject({ ipv4: ipv4Cidr, mac: z.string().regex(/^([0-9A-F]{2}:){5}[0-9A-F]{2}$/, { message: "must be an uppercase MAC such as BC:24:11:00:00:01" }).optional() }),
+  z.strictObject({ dhcp: z.literal(true), mac: z.string().regex(/^([0-9A-F]{2}:){5}[0-9A-F]{2}$/, { error: "must be an uppercase MAC such as BC:24:11:00:00:01" }).optional() }),
+  z.strictObject({ ipv4: ipv4Cidr, mac: z.string().regex(/^([0-9A-F]{2}:){5}[0-9A-F]{2}$/, { error: "must be an uppercase MAC such as BC:24:11:00:00:01" }).optional() }),
 ]);
 
 /** One LXC guest. */
@@ -129,9 +129,9 @@ export const lxcHost = z.strictObject({
   template: z.strictObject({
     built: z.strictObject({
       /** The built `.tar.gz`, relative to the project. */
-      path: z.string().regex(/^[^\0]*[A-Za-z0-9._-]+\.tar\.(gz|zst|xz)$/, { message: "must be the path of a built template archive (.tar.gz, .tar.zst or .tar.xz)" }),
+      path: z.string().regex(/^[^\0]*[A-Za-z0-9._-]+\.tar\.(gz|zst|xz)$/, { error: "must be the path of a built template archive (.tar.gz, .tar.zst or .tar.xz)" }),
       /** From the `.sha256` file next to it: a rebuilt template shows in the plan. */
-      sha256: z.string().regex(/^[a-f0-9]{64}$/, { message: "must be a sha256 hex digest" }),
+      sha256: z.string().regex(/^[a-f0-9]{64}$/, { error: "must be a sha256 hex digest" }),
       /** Storage with `vztmpl` content; default `parity:proxmox.template.datastore`. */
       datastore: z.string().min(1).optional(),
     }),

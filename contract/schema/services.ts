@@ -45,7 +45,7 @@ export const volume = z.strictObject({
  * letters, digits, '-' and '_' (aliases may hold '_', hostnames may not), e.g. `prod_db`.
  */
 export const networkAlias = z.string().regex(/^[a-z]([a-z0-9_-]{0,61}[a-z0-9])?$/, {
-  message: "must be a network alias: a-z, 0-9, '-' and '_', starting with a letter, at most 63 characters",
+  error: "must be a network alias: a-z, 0-9, '-' and '_', starting with a letter, at most 63 characters",
 });
 
 /** Overrides applied when `parity:profile` is `dev` (bind-mounted source, reload). */
@@ -72,7 +72,7 @@ export const metricsEndpoint = z.strictObject({
   /** Container port serving metrics; default the service's first port. Worker pools: omit (each replica's own port). */
   port: port.optional(),
   /** HTTP path of the metrics. */
-  path: z.string().regex(/^\/[A-Za-z0-9._~\/-]*$/, { message: "must be an absolute URL path such as /metrics" }).default("/metrics"),
+  path: z.string().regex(/^\/[A-Za-z0-9._~/-]*$/, { error: "must be an absolute URL path such as /metrics" }).default("/metrics"),
 });
 
 /** Fields every container (singleton or worker) has. */
@@ -88,8 +88,8 @@ const containerFields = {
   /** Docker restart policy. */
   restart: z.enum(["always", "unless-stopped", "on-failure"]).default("unless-stopped"),
   /** `uid:gid` inside the container; root is refused unless `allowRoot` says why it is needed. */
-  user: z.string().regex(/^\d+(:\d+)?$/, { message: "must be a numeric uid or uid:gid such as 1000:1000" }).optional(),
-  allowRoot: z.string().min(10, { message: "must explain why the container needs root (at least 10 characters)" }).optional(),
+  user: z.string().regex(/^\d+(:\d+)?$/, { error: "must be a numeric uid or uid:gid such as 1000:1000" }).optional(),
+  allowRoot: z.string().min(10, { error: "must explain why the container needs root (at least 10 characters)" }).optional(),
   /**
    * Mount the root filesystem read-only (a tmpfs /tmp is added, and `tmpfs` paths). Default
    * `true`; `false` needs `writableRootReason`.
@@ -116,7 +116,7 @@ const containerFields = {
      * rolls out with no lost request; the proxy routes only to containers answering it with
      * 2xx/3xx. Absent: the port is published by the container itself, replaced delete-first.
      */
-    healthPath: z.string().regex(/^\/[\x21-\x7e]*$/, { message: "must be an absolute URL path such as /health" }).optional(),
+    healthPath: z.string().regex(/^\/[\x21-\x7e]*$/, { error: "must be an absolute URL path such as /health" }).optional(),
     /**
      * Seconds a stopping container gets after SIGTERM to finish or checkpoint its work before
      * Docker kills it. Default 30 for services, 300 for worker pools.

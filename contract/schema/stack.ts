@@ -11,7 +11,7 @@ export const secretSource = z.union([
   /** Generated once by @pulumi/random and kept only in the encrypted state. */
   z.strictObject({ generate: z.strictObject({ length: z.number().int().min(16).max(256).default(32), special: z.boolean().default(false) }) }),
   /** Read from an environment variable at deploy time, e.g. injected by `op run` from 1Password. */
-  z.strictObject({ env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { message: "must be an environment variable name" }) }),
+  z.strictObject({ env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: "must be an environment variable name" }) }),
 ]);
 
 export const registry = z.strictObject({
@@ -52,7 +52,7 @@ export const stackConfig = z.strictObject({
   /** Settings of the `docker` target. */
   docker: z.strictObject({
     /** Docker API endpoint: `unix:///var/run/docker.sock` (default) or `ssh://user@host`. */
-    host: z.string().regex(/^(unix:\/\/\/|ssh:\/\/|tcp:\/\/)/, { message: "must be unix:///path, ssh://user@host or tcp://host:port" }).default("unix:///var/run/docker.sock"),
+    host: z.string().regex(/^(unix:\/\/\/|ssh:\/\/|tcp:\/\/)/, { error: "must be unix:///path, ssh://user@host or tcp://host:port" }).default("unix:///var/run/docker.sock"),
   }).optional(),
   /** Settings of the `azure` target: region, names, network, managed realizations (see contract/schema/azure.ts). */
   azure: azureSettings.optional(),

@@ -3,6 +3,7 @@
  * entries (plain, Key Vault reference, or the platform's identity), its registry login, the
  * Key Vault secrets it references and its volumes. deploy.ts turns these into resources.
  */
+import { literalText } from "../../model/env";
 import type { ContainerModel, PlatformModel } from "../../model/types";
 
 /** Key Vault and Container App secret names: `dbPassword` → `db-password`. */
@@ -58,7 +59,7 @@ export function appInputs(model: PlatformModel, c: ContainerModel): AppInputs {
   const env: AppEnvEntry[] = Object.keys(c.env).sort().filter((name) => c.env[name]!.platform !== "openTelemetryAgent").map((name) => {
     if (c.env[name]!.platform === "identityClientId") return { name, identityClientId: true as const };
     const secretRef = envSecretName(c, name);
-    return secretRef ? { name, secretRef } : { name, value: c.env[name]!.parts.join("") };
+    return secretRef ? { name, secretRef } : { name, value: literalText(c.env[name]!) };
   });
   const acrServer = az.registry.kind === "acr" ? `${az.registry.name}.azurecr.io` : undefined;
   const login = model.registries.find((r) => r.server === c.image.registry);

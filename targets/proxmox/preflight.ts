@@ -88,7 +88,7 @@ export async function checkProxmox(model: PlatformModel, deps: PreflightDeps): P
     }
     const r = await call("GET", "access/permissions", headers);
     if (r.status !== 200) return { results: [fail(check, `credentials refused (HTTP ${r.status})`, token ? "check PROXMOX_VE_API_TOKEN (user@realm!tokenid=secret) and that the token is not expired" : CREDENTIALS_FIX(model.stack))] };
-    const perms = ((JSON.parse(r.body) as { data?: Permissions }).data ?? {}) as Permissions;
+    const perms = ((JSON.parse(r.body) as { data?: Permissions }).data ?? {});
     const results = [pass(check, `authenticated as ${user}`), rightsResult(model, perms, user, Boolean(token))];
     return { results, ...(await existingVmids(call, headers)) };
   } catch (e) {

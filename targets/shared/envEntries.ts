@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { literalText } from "../../model/env";
 import { EnvValue } from "../../model/types";
 
 /**
@@ -12,7 +13,7 @@ export function envEntries(
   return Object.entries(env)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, value]) => {
-      if (!value.secret) return `${name}=${value.parts.join("")}`;
+      if (!value.secret) return `${name}=${literalText(value)}`;
       const parts = value.parts.map((p) => (typeof p === "string" ? p : secrets[p.secret]!));
       return pulumi.secret(pulumi.all(parts).apply((resolved) => `${name}=${resolved.join("")}`));
     });

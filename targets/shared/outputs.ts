@@ -9,7 +9,7 @@ export function maskedEnv(model: PlatformModel): Record<string, Record<string, s
   const native = model.hostServices.flatMap((h) =>
     (h.native?.services ?? []).map((s) => [
       `${h.host}/${s.name}`,
-      sorted([...Object.entries(s.env ?? {}), ...(s.secretEnv ?? []).map((v): [string, string] => [v.variable, "[secret]"])]),
+      sorted([...Object.entries(s.env), ...s.secretEnv.map((v): [string, string] => [v.variable, "[secret]"])]),
     ] as const),
   );
   return Object.fromEntries([...containers, ...native]);

@@ -43,4 +43,5 @@ process.on("exit", (code) => {
 });
 
 process.argv = [process.argv[0]!, require.resolve("@pulumi/pulumi/cmd/run"), "--monitor=mock", `--project=${project.name}`, `--stack=${stack}`, "--dry-run", `--pwd=${ROOT}`, program];
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the CLI entry runs on load, after argv is set; an import would be hoisted above it
 require("@pulumi/pulumi/cmd/run");

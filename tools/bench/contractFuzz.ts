@@ -89,4 +89,4 @@ async function main(): Promise<number> {
   return crashCount ? 1 : 0;
 }
 
-main().then((code) => process.exit(code), (e) => { console.error(e); process.exit(2); });
+main().then((code) => process.exit(code), (e: unknown) => { console.error(e); process.exit(2); });

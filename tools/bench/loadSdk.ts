@@ -1,6 +1,7 @@
 // The floor for the plan benchmark: plain node loading the packages a stack's plan loaded (the
 // SDK and the target's providers, as reported by that plan), then stopping.
 // Usage: node dist/bench/loadSdk.js <package>...
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the packages are named on the command line
 for (const pkg of process.argv.slice(2)) require(pkg);
 
 if (process.env["PARITY_REPORT_USAGE"] === "1") {

@@ -55,7 +55,7 @@ function nodes(v: unknown, path: Path = [], out: Path[] = []): Path[] {
 
 function get(root: unknown, path: Path): unknown {
   let cur = root;
-  for (const k of path) cur = (cur as Record<string | number, unknown>)?.[k];
+  for (const k of path) cur = (cur as Record<string | number, unknown> | null | undefined)?.[k];
   return cur;
 }
 

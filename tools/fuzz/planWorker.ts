@@ -47,9 +47,17 @@ async function main(): Promise<void> {
       const resources = await planOne(stack, config);
       process.stdout.write(`${JSON.stringify({ id, ok: true, resources, ms: Date.now() - start })}\n`);
     } catch (e) {
-      process.stdout.write(`${JSON.stringify({ id, ok: false, error: String((e as Error).message ?? e).slice(0, 2000), ms: Date.now() - start })}\n`);
+      process.stdout.write(`${JSON.stringify({ id, ok: false, error: (e instanceof Error ? e.message : String(e)).slice(0, 2000), ms: Date.now() - start })}\n`);
     }
   }
 }
 
-main().then(() => process.exit(0));
+// The handlers above hand a rejection to the plan in flight and drop it otherwise: a failure of
+// main() itself would go unnoticed, so it ends the worker here with a failing status.
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -86,7 +86,7 @@ export function checkHostServices(cfg: StackConfig): Problem[] {
         if (bad) out.push({ path: `${path}.env.${k}`, problem: `uses a \${${bad.kind}...} reference, which native services cannot resolve`, allowed: "literals, ${stack.*} and one ${secret.NAME}" });
         const secretRefs = refs.filter((r) => r.kind === "secret");
         if (secretRefs.length > 1) out.push({ path: `${path}.env.${k}`, problem: "holds more than one secret", allowed: "at most one ${secret.NAME} per value" });
-        for (const r of secretRefs) if (r.kind === "secret") needSecret(`${path}.env.${k}`, r.name);
+        for (const r of secretRefs) needSecret(`${path}.env.${k}`, r.name);
       }
     });
     if (s.native) out.push(...checkNativeDelivery(`${base}.native`, s.native, needSecret));

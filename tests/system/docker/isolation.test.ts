@@ -44,7 +44,7 @@ beforeAll(async () => {
   const planned = await planStack(STACK);
   resources = planned.resources;
   for (const r of resources.filter((x) => x.type === "docker:index/container:Container")) {
-    const service = ((r.rawInputs["labels"] as { label: string; value: string }[]) ?? []).find((l) => l.label === "parity.service")?.value;
+    const service = ((r.rawInputs["labels"] as { label: string; value: string }[] | undefined) ?? []).find((l) => l.label === "parity.service")?.value;
     if (service) containerOf.set(service, String(r.rawInputs["name"]));
   }
   secretValues = resources
@@ -154,7 +154,7 @@ describe("LifeBuddy isolation on a real Docker engine", () => {
 
 describe("LifeBuddy containers hardened on a real Docker engine", () => {
   // By service: proxied and overlap services run under version-named containers (model/rollout.ts).
-  const inspect = (service: string) => JSON.parse(docker(["inspect", cname(service)]))[0] as {
+  const inspect = (service: string) => (JSON.parse(docker(["inspect", cname(service)])) as unknown[])[0] as {
     HostConfig: { CapDrop: string[] | null; CapAdd: string[] | null; SecurityOpt: string[] | null; LogConfig: { Type: string; Config: Record<string, string> };
       Init: boolean | null; ReadonlyRootfs: boolean; Tmpfs: Record<string, string> | null };
     Config: { Labels: Record<string, string> };

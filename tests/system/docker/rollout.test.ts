@@ -48,7 +48,7 @@ function testStack(images: { backend: string; workers?: string }) {
 const ours = (r: RecordedResource): boolean => {
   if (r.type === "docker:index/network:Network" || r.type === "docker:index/volume:Volume") return true;
   if (r.type === "docker:index/container:Container") {
-    const labels = (r.rawInputs["labels"] as { label: string; value: string }[]) ?? [];
+    const labels = (r.rawInputs["labels"] as { label: string; value: string }[] | undefined) ?? [];
     return SERVICES.includes(labels.find((l) => l.label === "parity.service")?.value ?? "");
   }
   return r.type === "command:local:Command" && SERVICES.some((s) => r.name.startsWith(s));

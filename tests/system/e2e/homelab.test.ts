@@ -182,6 +182,7 @@ test("Prometheus (Debian's package) scrapes every declared target, and a stand-i
   const active = await targetsUp(jobs);
   timings["prometheusTargetsUp"] = active.filter((t) => t.health === "up").length;
   timings["prometheusTargetsDeclared"] = jobs.size;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- jest types its asymmetric matchers any
   for (const t of active) expect({ job: t.labels.job, url: t.scrapeUrl }).toEqual({ job: t.labels.job, url: expect.stringContaining(`//${jobs.get(t.labels.job)}/`) });
   const q = JSON.parse(await ok(guest("core"), `curl -fsS --max-time 5 'http://localhost:9090/api/v1/query?query=parity_standin_info'`)) as { data: { result: { metric: Record<string, string> }[] } };
   expect(q.data.result.map((r) => [r.metric["job"], r.metric["standin"]]).sort()).toEqual([

@@ -91,8 +91,9 @@ describe("preflight against local servers", () => {
     const lines = out.split("\n");
     for (const target of ["node pve-a (root@127.0.0.1)", "node pve-b (root@127.0.0.2)", "guest core (root@127.0.0.1)", "guest workers (root@127.0.0.2)"]) {
       const i = lines.findIndex((l) => l.startsWith(`FAIL ssh ${target}: `));
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- jest types its asymmetric matchers any
       expect({ target, line: lines[i] }).toEqual({ target, line: expect.stringMatching(/Connection refused$/) });
-      expect(lines[i + 1]).toMatch(/^  fix: check that 127\.0\.0\.[12] is up and sshd listens/);
+      expect(lines[i + 1]).toMatch(/^ {2}fix: check that 127\.0\.0\.[12] is up and sshd listens/);
     }
     expect(lines.filter((l) => l.startsWith("FAIL docker guest"))).toHaveLength(2);
     expect(lines.filter((l) => l.startsWith("ok proxmox"))).toHaveLength(2);

@@ -34,7 +34,10 @@ async function waitFor(what: string, ready: () => Promise<boolean>, seconds: num
 const accepts = (host: string, port: number) =>
   new Promise<boolean>((resolve) => {
     const s = connect(port, host);
-    s.once("connect", () => (s.destroy(), resolve(true)));
+    s.once("connect", () => {
+      s.destroy();
+      resolve(true);
+    });
     s.once("error", () => resolve(false));
   });
 

@@ -65,6 +65,8 @@ let repo: DemoRepo;
 const LAN_ADMIN = "10.231.0.250";
 const LAN_OTHER = "10.231.0.251";
 
+// Edits the raw stack document into the test bed's shape: `any` is its type.
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument */
 function stockAnalysisModel(redisMaxmemoryMb = REDIS_MAXMEMORY_MB, release: keyof DemoRepo["commits"] = "v1"): PlatformModel {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const raw: Record<string, any> = rawStackConfig("stock-analysis");
@@ -85,6 +87,7 @@ function stockAnalysisModel(redisMaxmemoryMb = REDIS_MAXMEMORY_MB, release: keyo
   useDemoApp(sa.native, repo, release);
   return buildModel(validateStackConfig(raw, "stock-analysis"), "stock-analysis");
 }
+/* eslint-enable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument */
 
 function bundles(redisMaxmemoryMb = REDIS_MAXMEMORY_MB, release: keyof DemoRepo["commits"] = "v1"): ProvisionBundle[] {
   return serviceSteps(stockAnalysisModel(redisMaxmemoryMb, release).hostServices[0]!).map((step) => step.bundle);
@@ -147,8 +150,11 @@ describe("in-LXC services on a Debian 12 guest", () => {
       "- Proxmox AppArmor + nesting for systemd sandboxing: the test bed has no AppArmor",
     ].join("\n"));
     await destroyGuest(GUEST);
+    // Unset when a beforeAll step failed before it; the cleanup must not throw over that failure.
+    /* eslint-disable @typescript-eslint/no-unnecessary-condition */
     await repo?.stop();
     await shared?.remove();
+    /* eslint-enable @typescript-eslint/no-unnecessary-condition */
   }, 300_000);
 
   test("first run of every bundle succeeds", async () => {
@@ -377,6 +383,7 @@ describe("in-LXC services on a Debian 12 guest", () => {
     };
     let h = await health();
     expect(h.status).toBe(200);
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- jest types its asymmetric matchers any
     expect(h.body.checks).toEqual({ postgres: expect.objectContaining({ ok: true }), redis: expect.objectContaining({ ok: true }), rabbitmq: expect.objectContaining({ ok: true }) });
     // The aggregate also probes each service's own /health.
     expect(h.body.services).toEqual(Object.fromEntries(APPS.map((a) => [a, expect.objectContaining({ ok: true, detail: "HTTP 200", unit: `stock-analysis-${a}.service` })])));
@@ -386,6 +393,7 @@ describe("in-LXC services on a Debian 12 guest", () => {
       expect(h.status).toBe(503);
       expect(h.body.checks["redis"]?.ok).toBe(false);
       expect(h.body.checks["postgres"]?.ok).toBe(true);
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- jest types its asymmetric matchers any
       expect(h.body.services["broker-gateway"]).toMatchObject({ ok: false, detail: expect.stringContaining("HTTP 503") });
     } finally {
       await sh(g, "systemctl start parity-redis@6380.service");

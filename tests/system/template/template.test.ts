@@ -116,6 +116,7 @@ describe("LXC template for Pulumi.stock-analysis.yaml", () => {
     for (const g of guests) await g.destroy();
     if (extracted) rmSync(extracted, { recursive: true, force: true });
     rmSync(SHARED, { recursive: true, force: true });
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before it
     await repo?.stop();
     if (stackRoot) rmSync(stackRoot, { recursive: true, force: true });
     console.log(`[template] figures:\n${Object.entries(figures).map(([k, v]) => `  ${k}: ${v}`).join("\n")}`);
@@ -153,9 +154,9 @@ describe("LXC template for Pulumi.stock-analysis.yaml", () => {
     const firstboot = readFileSync(join(extracted, "usr/local/sbin/parity-firstboot"), "utf8");
     expect(findPasswordLiterals("parity-firstboot", firstboot)).toEqual([]);
     expect(firstboot.indexOf("run_step 'postgresql-15-main'")).toBeLessThan(firstboot.indexOf("run_step 'stock-analysis-services'"));
-    const meta = JSON.parse(readFileSync(join(extracted, "etc/parity/template.json"), "utf8"));
+    const meta = JSON.parse(readFileSync(join(extracted, "etc/parity/template.json"), "utf8")) as { steps: { name: string }[]; secrets: { fromStackSecrets: Record<string, string> } };
     expect(meta).toMatchObject({ stack: STACK, guest: "stock-analysis", os: { release: "12" } });
-    expect(meta.steps.map((s: { name: string }) => s.name)).toEqual(plan.steps.map((s) => s.bundle.name));
+    expect(meta.steps.map((s) => s.name)).toEqual(plan.steps.map((s) => s.bundle.name));
     expect(Object.keys(meta.secrets.fromStackSecrets).sort()).toEqual(Object.keys(PUSHED).sort());
   });
 

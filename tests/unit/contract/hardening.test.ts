@@ -3,7 +3,8 @@ import { validateStackConfig } from "../../../targets";
 import { buildModel } from "../../../targets";
 import { rawStackConfig } from "../../helpers/stackConfig";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+// These tests edit raw stack documents into shapes the config types forbid: `any` is their type.
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access */
 function problemsOf(raw: Record<string, any>): Problem[] {
   try {
     validateStackConfig(raw, "lifebuddy");

@@ -7,7 +7,8 @@ import { validateStackConfig } from "../../../targets";
 import { readStackFile } from "../../../tools/stackFiles";
 import { ROOT, rawStackConfig } from "../../helpers/stackConfig";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+// These tests edit raw stack documents into shapes the config types forbid: `any` is their type.
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-return */
 type Raw = Record<string, any>;
 
 function problemsOf(raw: Raw, stack = "test"): Problem[] {

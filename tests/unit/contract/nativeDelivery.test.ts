@@ -3,7 +3,8 @@ import { validateStackConfig } from "../../../targets";
 import { buildHostServices } from "../../../model/hostServices";
 import { rawStackConfig } from "../../helpers/stackConfig";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+// These tests edit raw stack documents into shapes the config types forbid: `any` is their type.
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access */
 type Raw = Record<string, any>;
 const BASE = "parity:hostServices.stock-analysis.native";
 const COMMIT = "0123456789abcdef0123456789abcdef01234567";

@@ -2,7 +2,8 @@ import { ContractError, Problem } from "../../../contract/problems";
 import { validateStackConfig } from "../../../targets";
 import { rawStackConfig } from "../../helpers/stackConfig";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+// These tests edit raw stack documents into shapes the config types forbid: `any` is their type.
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access */
 type Raw = Record<string, any>;
 
 function problemsOf(raw: Raw): Problem[] {

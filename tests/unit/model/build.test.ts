@@ -3,7 +3,9 @@ import { buildModel } from "../../../targets";
 import { displayValue } from "../../../model/env";
 import { rawStackConfig } from "../../helpers/stackConfig";
 
-function homelabModel(edit?: (raw: Record<string, any>) => void) { // eslint-disable-line @typescript-eslint/no-explicit-any
+// These tests edit raw stack documents into shapes the config types forbid: `any` is their type.
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access */
+function homelabModel(edit?: (raw: Record<string, any>) => void) {
   const raw = rawStackConfig("homelab");
   edit?.(raw);
   return buildModel(validateStackConfig(raw, "homelab"), "homelab");

@@ -3,7 +3,9 @@ import { buildModel } from "../../../targets";
 import { renderGuestFirewall, renderGuestNft } from "../../../renderers/guestFirewall";
 import { rawStackConfig } from "../../helpers/stackConfig";
 
-const modelOf = (stack: string, edit?: (raw: Record<string, any>) => void) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+// These tests edit raw stack documents into shapes the config types forbid: `any` is their type.
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access */
+const modelOf = (stack: string, edit?: (raw: Record<string, any>) => void) => {
   const raw = rawStackConfig(stack);
   edit?.(raw);
   return buildModel(validateStackConfig(raw, stack), stack);

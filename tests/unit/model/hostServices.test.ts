@@ -2,7 +2,8 @@ import { validateStackConfig } from "../../../targets";
 import { buildHostServices } from "../../../model/hostServices";
 import { rawStackConfig } from "../../helpers/stackConfig";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+// These tests edit raw stack documents into shapes the config types forbid: `any` is their type.
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access */
 function stockAnalysisPostgres(edit?: (pg: Record<string, any>) => void) {
   const raw: Record<string, any> = rawStackConfig("stock-analysis");
   edit?.(raw["hostServices"]["stock-analysis"].postgres);

@@ -59,7 +59,7 @@ describe("proxies from the model", () => {
 
 describe("rollout settings in the contract", () => {
   it("rejects the proxy's name and a health path that cannot reach a proxy, naming the keys", () => {
-    const raw = rawStackConfig("lifebuddy") as Record<string, unknown>;
+    const raw = rawStackConfig("lifebuddy");
     const services = raw["services"] as Record<string, unknown>[];
     const broker = services.find((s) => s["name"] === "message-broker")!;
     broker["rollout"] = { healthPath: "/health" };

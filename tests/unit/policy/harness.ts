@@ -46,6 +46,7 @@ export function resourceArgs(r: TestResource): ResourceValidationArgs {
   return {
     type: r.type, name: r.name ?? "r", urn: urnOf(r), props: proxy.unknownCheckingProxy(copy(r.props)), opts: options(r),
     ...(r.provider ? { provider: r.provider } : {}),
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the SDK's getConfig<T>() signature
     stackTags: new Map(), isType: () => false, asType: () => undefined, getConfig: <T extends object>() => ({}) as T, notApplicable,
   };
 }
@@ -74,6 +75,7 @@ export function policyResources(rs: readonly TestResource[]): PolicyResource[] {
 export async function checkStack(policy: StackValidationPolicy, rs: readonly TestResource[]): Promise<string[]> {
   const out: string[] = [];
   const resources = policyResources(rs);
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the SDK's getConfig<T>() signature
   await policy.validateStack({ resources, stackTags: new Map(), getConfig: <T extends object>() => ({}) as T, notApplicable }, (m) => out.push(m));
   return out;
 }

@@ -39,8 +39,8 @@ describe("a guest created from a template built by `npm run build:template`", ()
   });
 
   it("is refused when the archive was built for another guest or stack", () => {
-    const raw: Record<string, any> = rawStackConfig("stock-analysis"); // eslint-disable-line @typescript-eslint/no-explicit-any
-    raw["hosts"][0]["template"] = { built: { path: ".parity/templates/debian-12-parity-homelab-core_20261123-x_amd64.tar.gz", sha256: SHA } };
+    const raw = rawStackConfig("stock-analysis");
+    (raw["hosts"] as Record<string, unknown>[])[0]!["template"] = { built: { path: ".parity/templates/debian-12-parity-homelab-core_20261123-x_amd64.tar.gz", sha256: SHA } };
     expect(() => validateStackConfig(raw, "stock-analysis")).toThrow(ContractError);
     expect(() => validateStackConfig(raw, "stock-analysis")).toThrow(
       /parity:hosts\[0\]\.template\.built\.path: 'debian-12-parity-homelab-core_20261123-x_amd64\.tar\.gz' was not built for guest 'stock-analysis' of stack 'stock-analysis'/,

@@ -215,6 +215,7 @@ describe("homelab under mocks: Docker services", () => {
       stopSignal: "SIGTERM",
       stopTimeout: 30,
       destroyGraceSeconds: 30,
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- jest types its asymmetric matchers any
       networksAdvanced: expect.arrayContaining([{ name: "parity-homelab--backend--edge", aliases: ["backend"] }]),
       mounts: [{ type: "bind", source: "/mnt/ktrdr-shared", target: "/mnt/shared", readOnly: false }],
       labels: [

@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync, copyFileSync } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify, parse } from "yaml";
+import type { Plan } from "../../../tools/plan";
 import { ROOT } from "../../helpers/stackConfig";
 
 // What `npm run plan` runs (the global setup compiled it).
@@ -16,7 +17,7 @@ function planIn(dir: string, stack: string, ...args: string[]) {
 function scratch(edit: (doc: { config: Record<string, unknown> }) => void): string {
   const dir = mkdtempSync(join(tmpdir(), "parity-plan-"));
   copyFileSync(join(ROOT, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
-  const doc = parse(readFileSync(join(ROOT, "Pulumi.homelab.yaml"), "utf8"));
+  const doc = parse(readFileSync(join(ROOT, "Pulumi.homelab.yaml"), "utf8")) as { config: Record<string, unknown> };
   edit(doc);
   writeFileSync(join(dir, "Pulumi.broken.yaml"), stringify(doc));
   return dir;
@@ -25,13 +26,13 @@ function scratch(edit: (doc: { config: Record<string, unknown> }) => void): stri
 describe("npm run plan", () => {
   it("prints one JSON document with stack, target, resources, env and outputs", () => {
     const out = execFileSync(process.execPath, [PLAN, "homelab", "--json"], { cwd: ROOT, encoding: "utf8" });
-    const plan = JSON.parse(out);
+    const plan = JSON.parse(out) as Plan;
     expect(Object.keys(plan)).toEqual(["stack", "target", "resources", "env", "outputs"]);
     expect(plan.stack).toBe("homelab");
     expect(plan.target).toBe("proxmox");
     expect(plan.resources[0]).toEqual({ type: "pulumi:pulumi:Stack", name: "parity-homelab", parent: null, inputs: {} });
-    expect(plan.resources.find((r: { name: string }) => r.name === "core-lxc")).toMatchObject({ type: "proxmoxve:index/containerLegacy:ContainerLegacy", parent: "core" });
-    expect(plan.env["backend"]["DB_PASSWORD"]).toBe("[secret]");
+    expect(plan.resources.find((r) => r.name === "core-lxc")).toMatchObject({ type: "proxmoxve:index/containerLegacy:ContainerLegacy", parent: "core" });
+    expect(plan.env["backend"]!["DB_PASSWORD"]).toBe("[secret]");
   });
 
   it("writes a plan larger than a pipe's buffer in full before it exits", () => {
@@ -46,8 +47,8 @@ describe("npm run plan", () => {
     const r = spawnSync("sh", ["-c", `"${process.execPath}" "${PLAN}" broken --json | (sleep 0.2; cat)`], { cwd: dir, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, env: { ...process.env, GHCR_TOKEN: "" } });
     expect(r.stderr).toBe("");
     expect(r.stdout.length).toBeGreaterThan(256 * 1024);
-    const plan = JSON.parse(r.stdout);
-    expect(plan.resources.filter((x: { name: string }) => /^(backtest|training)-worker-\d+-container$/.test(x.name))).toHaveLength(60);
+    const plan = JSON.parse(r.stdout) as Plan;
+    expect(plan.resources.filter((x) => /^(backtest|training)-worker-\d+-container$/.test(x.name))).toHaveLength(60);
   });
 
   it("exits non-zero with the validation report on a bad config, before any resource", () => {

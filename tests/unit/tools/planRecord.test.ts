@@ -20,7 +20,7 @@ describe("the unit suite's plan server", () => {
       const first = await plan("local", "first");
       await plan("lifebuddy", "other");
       const again = await plan("local", "again");
-      expect(JSON.parse(first).resources.length).toBeGreaterThan(10);
+      expect((JSON.parse(first) as { resources: unknown[] }).resources.length).toBeGreaterThan(10);
       expect(again).toBe(first);
     } finally {
       child.stdin.end();

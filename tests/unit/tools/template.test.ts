@@ -8,6 +8,12 @@ import { loadStackModel } from "../../../tools/stackFiles";
 import { pickHost, planTemplate } from "../../../tools/template/steps";
 import { ROOT } from "../../helpers/stackConfig";
 
+/** What these tests read of etc/parity/template.json. */
+interface TemplateMetadata {
+  readonly steps: readonly { readonly bundleHash: string }[];
+  readonly secrets: { readonly fromStackSecrets: Record<string, string> };
+}
+
 const model = loadStackModel("stock-analysis", ROOT);
 const plan = planTemplate(model, pickHost(model));
 
@@ -75,9 +81,9 @@ describe("first-boot text", () => {
   });
 
   test("metadata names the stack, the guest and each step's bundle hash", () => {
-    const meta = JSON.parse(renderMetadata({ plan, sourceDateEpoch: 1700000000, git: { commit: "abc", dirty: false }, baseRootfs: "b", layer: "l" }));
+    const meta = JSON.parse(renderMetadata({ plan, sourceDateEpoch: 1700000000, git: { commit: "abc", dirty: false }, baseRootfs: "b", layer: "l" })) as TemplateMetadata;
     expect(meta).toMatchObject({ stack: "stock-analysis", guest: "stock-analysis", builtAt: "2023-11-14T22:13:20.000Z" });
-    expect(meta.steps.map((s: { bundleHash: string }) => s.bundleHash)).toEqual(plan.steps.map((s) => bundleHash(s.bundle)));
+    expect(meta.steps.map((s) => s.bundleHash)).toEqual(plan.steps.map((s) => bundleHash(s.bundle)));
     expect(meta.secrets.fromStackSecrets["PARITY_SECRET_REDIS_PASSWORD"]).toBe("redisPassword");
   });
 

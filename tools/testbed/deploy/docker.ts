@@ -48,7 +48,7 @@ const list = <T = Json>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : [])
 
 /** The container's create request, translated from the recorded `docker.Container` inputs. */
 export function containerCreateBody(inputs: Json): { body: Json; extraNetworks: { name: string; aliases: string[] }[] } {
-  const ports = list(inputs["ports"]).map((p) => ({ key: `${p["internal"]}/${p["protocol"] ?? "tcp"}`, host: String(p["external"]) }));
+  const ports = list(inputs["ports"]).map((p) => ({ key: `${p["internal"] as number}/${(p["protocol"] as string | undefined) ?? "tcp"}`, host: String(p["external"]) }));
   const networks = list(inputs["networksAdvanced"]).map((n) => ({ name: String(n["name"]), aliases: list<string>(n["aliases"]) }));
   const hc = inputs["healthcheck"] as Json | undefined;
   const first = networks[0];
@@ -57,16 +57,16 @@ export function containerCreateBody(inputs: Json): { body: Json; extraNetworks: 
     ...(inputs["command"] ? { Cmd: inputs["command"] } : {}),
     Env: list<string>(inputs["envs"]),
     ...(inputs["user"] ? { User: inputs["user"] } : {}),
-    Labels: Object.fromEntries(list(inputs["labels"]).map((l) => [l["label"], l["value"]])),
+    Labels: Object.fromEntries(list<{ label: string; value: string }>(inputs["labels"]).map((l) => [l.label, l.value] as const)),
     ExposedPorts: Object.fromEntries(ports.map((p) => [p.key, {}])),
     ...(hc
-      ? { Healthcheck: { Test: hc["tests"], Interval: durationNs(String(hc["interval"] ?? "0s")), Timeout: durationNs(String(hc["timeout"] ?? "0s")),
-          Retries: hc["retries"] ?? 0, StartPeriod: durationNs(String(hc["startPeriod"] ?? "0s")) } }
+      ? { Healthcheck: { Test: hc["tests"], Interval: durationNs((hc["interval"] as string | undefined) ?? "0s"), Timeout: durationNs((hc["timeout"] as string | undefined) ?? "0s"),
+          Retries: hc["retries"] ?? 0, StartPeriod: durationNs((hc["startPeriod"] as string | undefined) ?? "0s") } }
       : {}),
     HostConfig: {
       PortBindings: Object.fromEntries(ports.map((p) => [p.key, [{ HostIp: "", HostPort: p.host }]])),
       Mounts: list(inputs["mounts"]).map((m) => ({ Type: m["type"], Source: m["source"], Target: m["target"], ReadOnly: m["readOnly"] === true })),
-      Binds: list(inputs["volumes"]).map((v) => `${v["volumeName"]}:${v["containerPath"]}`),
+      Binds: list(inputs["volumes"]).map((v) => `${v["volumeName"] as string}:${v["containerPath"] as string}`),
       RestartPolicy: { Name: inputs["restart"] ?? "no" },
       ...(inputs["groupAdds"] ? { GroupAdd: list<string>(inputs["groupAdds"]) } : {}),
       ...(inputs["memory"] ? { Memory: Number(inputs["memory"]) * 1024 * 1024 } : {}),
@@ -77,7 +77,7 @@ export function containerCreateBody(inputs: Json): { body: Json; extraNetworks: 
       ...(inputs["capabilities"] ? { CapDrop: list((inputs["capabilities"] as Json)["drops"]), CapAdd: list((inputs["capabilities"] as Json)["adds"]) } : {}),
       ...(inputs["securityOpts"] ? { SecurityOpt: list(inputs["securityOpts"]) } : {}),
       ...(inputs["init"] !== undefined ? { Init: inputs["init"] === true } : {}),
-      NetworkMode: first?.name ?? String(inputs["networkMode"] ?? "default"),
+      NetworkMode: first?.name ?? (inputs["networkMode"] as string | undefined) ?? "default",
     },
     NetworkingConfig: { EndpointsConfig: first ? { [first.name]: { Aliases: first.aliases } } : {} },
   };
@@ -104,7 +104,7 @@ sys.stdout.buffer.write(buf.getvalue())
  */
 async function uploadFiles(g: Guest, id: string, uploads: Json[]): Promise<void> {
   if (uploads.length === 0) return;
-  const files = uploads.map((u) => ({ file: String(u["file"]), content: String(u["content"] ?? ""), executable: u["executable"] === true }));
+  const files = uploads.map((u) => ({ file: String(u["file"]), content: (u["content"] as string | undefined) ?? "", executable: u["executable"] === true }));
   const cmd = `python3 -c ${shq(UPLOAD_PY)} | curl -sS -f --unix-socket /run/docker.sock -X PUT -H 'Content-Type: application/x-tar' --data-binary @- ${shq(`${API}/containers/${id}/archive?path=/`)}`;
   const r = await g.exec(cmd, { stdin: JSON.stringify(files), timeoutMs: 60_000 });
   if (r.code !== 0) throw new Error(`${g.name}: uploading ${files.map((f) => f.file).join(", ")} into ${id} failed: ${r.stdout} ${r.stderr}`);
@@ -131,7 +131,7 @@ export async function realizeDocker(g: Guest, r: RecordedResource, state: Docker
     }
     case "docker:index/network:Network": {
       const have = await dockerApi(g, "GET", `/networks/${encodeURIComponent(name)}`, undefined, [200, 404]);
-      const labels = Object.fromEntries(list(inputs["labels"]).map((l) => [l["label"], l["value"]]));
+      const labels = Object.fromEntries(list<{ label: string; value: string }>(inputs["labels"]).map((l) => [l.label, l.value] as const));
       if (have.status === 200 && known?.hash === hash) return { status: "unchanged" };
       if (have.status === 200) await dockerApi(g, "DELETE", `/networks/${encodeURIComponent(name)}`);
       const created = await dockerApi(g, "POST", "/networks/create", {
@@ -144,7 +144,7 @@ export async function realizeDocker(g: Guest, r: RecordedResource, state: Docker
       const have = await dockerApi(g, "GET", `/volumes/${encodeURIComponent(name)}`, undefined, [200, 404]);
       if (have.status === 200 && known?.hash === hash) return { status: "unchanged" };
       if (have.status !== 200) {
-        await dockerApi(g, "POST", "/volumes/create", { Name: name, Labels: Object.fromEntries(list(inputs["labels"]).map((l) => [l["label"], l["value"]])) });
+        await dockerApi(g, "POST", "/volumes/create", { Name: name, Labels: Object.fromEntries(list<{ label: string; value: string }>(inputs["labels"]).map((l) => [l.label, l.value] as const)) });
       }
       state.set(r.urn, { hash, id: name });
       return { status: "changed", detail: `volume ${name}` };

@@ -38,7 +38,7 @@ function addressOf(r: RecordedResource, byUrn: ReadonlyMap<string, RecordedResou
   const connection = r.rawInputs["connection"] as Json | undefined;
   if (connection) return String(connection["host"]);
   const provider = r.provider ? byUrn.get(r.provider) : undefined;
-  const host = String(provider?.rawInputs["host"] ?? "");
+  const host = (provider?.rawInputs["host"] as string | undefined) ?? "";
   const m = /^ssh:\/\/[^@]+@([^:/]+)/.exec(host);
   if (!m?.[1]) throw new Error(`${r.name}: no ssh:// Docker host on its provider (${host || "none"})`);
   return m[1];

@@ -73,14 +73,14 @@ function createArgs(i: Json): string[] {
   const nets = list<{ name: string; aliases: string[] }>(i["networksAdvanced"]);
   const args = ["create", "--name", String(i["name"])];
   for (const e of list<string>(i["envs"])) args.push("--env", e);
-  if (i["user"]) args.push("--user", String(i["user"]));
+  if (i["user"]) args.push("--user", `${i["user"] as string | number}`);
   if (i["readOnly"] === true) args.push("--read-only");
-  for (const [path, opts] of Object.entries((i["tmpfs"] as Record<string, string>) ?? {})) args.push("--tmpfs", `${path}:${opts}`);
-  if (i["memory"]) args.push("--memory", `${i["memory"]}m`);
-  if (i["cpus"]) args.push("--cpus", String(i["cpus"]));
-  if (i["restart"]) args.push("--restart", String(i["restart"]));
-  if (i["stopSignal"]) args.push("--stop-signal", String(i["stopSignal"]));
-  if (i["stopTimeout"] !== undefined) args.push("--stop-timeout", String(i["stopTimeout"]));
+  for (const [path, opts] of Object.entries((i["tmpfs"] as Record<string, string> | undefined) ?? {})) args.push("--tmpfs", `${path}:${opts}`);
+  if (i["memory"]) args.push("--memory", `${i["memory"] as number}m`);
+  if (i["cpus"]) args.push("--cpus", `${i["cpus"] as string | number}`);
+  if (i["restart"]) args.push("--restart", `${i["restart"] as string | number}`);
+  if (i["stopSignal"]) args.push("--stop-signal", `${i["stopSignal"] as string | number}`);
+  if (i["stopTimeout"] !== undefined) args.push("--stop-timeout", `${i["stopTimeout"] as string | number}`);
   for (const l of list<{ label: string; value: string }>(i["labels"])) args.push("--label", `${l.label}=${l.value}`);
   // Loopback only: the test never opens a port to the network.
   for (const p of list<{ internal: number; external: number; protocol: string }>(i["ports"])) args.push("--publish", `127.0.0.1:${p.external}:${p.internal}/${p.protocol}`);
@@ -94,7 +94,7 @@ function createArgs(i: Json): string[] {
   if (nets[0]) {
     args.push("--network", nets[0].name);
     for (const a of nets[0].aliases) args.push("--network-alias", a);
-  } else if (i["networkMode"]) args.push("--network", String(i["networkMode"]));
+  } else if (i["networkMode"]) args.push("--network", `${i["networkMode"] as string | number}`);
   args.push(String(i["image"]), ...list<string>(i["command"]));
   return args;
 }
@@ -128,7 +128,7 @@ function deleteContainer(r: RecordedResource): Pick<StepEvent, "exitCode" | "log
 function runCommand(r: RecordedResource): string {
   const i = r.rawInputs;
   const [shell, ...flags] = list<string>(i["interpreter"]).length ? list<string>(i["interpreter"]) : ["/bin/sh", "-c"];
-  const res = spawnSync(shell!, [...flags, String(i["create"])], { encoding: "utf8", env: { ...process.env, ...((i["environment"] as Record<string, string>) ?? {}) }, timeout: 15 * 60_000 });
+  const res = spawnSync(shell!, [...flags, String(i["create"])], { encoding: "utf8", env: { ...process.env, ...((i["environment"] as Record<string, string> | undefined) ?? {}) }, timeout: 15 * 60_000 });
   if (res.status !== 0) throw new Error(`${r.name}: exit ${res.status}: ${res.stderr.trim()}`);
   return res.stdout.trim();
 }
@@ -139,10 +139,10 @@ function runCommand(r: RecordedResource): string {
  */
 export function applyPlan(plan: readonly RecordedResource[], state: State, only: (r: RecordedResource) => boolean): StepEvent[] {
   const events: StepEvent[] = [];
-  const timed = (step: StepEvent["step"], r: RecordedResource, f: () => Partial<StepEvent> | void) => {
+  const timed = (step: StepEvent["step"], r: RecordedResource, f: (() => Partial<StepEvent>) | (() => void)) => {
     const startedMs = Date.now();
     const extra = f() ?? {};
-    events.push({ step, name: String(r.rawInputs["name"] ?? r.name), urn: r.urn, startedMs, endedMs: Date.now(), ...extra });
+    events.push({ step, name: (r.rawInputs["name"] as string | undefined) ?? r.name, urn: r.urn, startedMs, endedMs: Date.now(), ...extra });
   };
   for (const old of state.pendingDeletes.splice(0)) timed("delete", old, () => deleteContainer(old));
   const deferred: RecordedResource[] = [];

@@ -8,7 +8,8 @@ import * as http from "node:http";
 
 const [url, pauseArg] = process.argv.slice(2);
 const pause = Number(pauseArg ?? 20);
-let stop = false;
+// Set by the SIGTERM handler; typed wide so the loop below does not read it as always false.
+let stop = false as boolean;
 let requests = 0;
 let failed = 0;
 let worstMs = 0;
