@@ -1,4 +1,5 @@
 import type { MockCallArgs, MockCallResult, MockResourceArgs, MockResourceResult } from "@pulumi/pulumi/runtime/mocks";
+import { shown } from "../core/shown";
 import { TARGETS } from "../targets";
 
 /**
@@ -31,5 +32,5 @@ export function mockCall(args: MockCallArgs): MockCallResult {
     const r = t.mocks?.call?.(args);
     if (r) return r;
   }
-  return args.inputs;
+  return args.inputs as MockCallResult;
 }

@@ -1,4 +1,5 @@
 import type { MockCallArgs, MockCallResult, MockResourceArgs, MockResourceResult } from "@pulumi/pulumi/runtime/mocks";
+import { shown } from "../../core/shown";
 import type { TargetMocks } from "../types";
 
 /** Keys that hold a resource's own name, child resources' keys before their parents'. */
@@ -9,8 +10,8 @@ const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 function azureOutputs(args: MockResourceArgs): MockResourceResult | undefined {
   if (!args.type.startsWith("azure-native:")) return undefined;
   const inputs = args.inputs as Record<string, unknown>;
-  const name = String(inputs["containerAppName"] ?? inputs["vaultName"] ?? inputs["serverName"] ?? inputs["clusterName"] ?? inputs["accountName"] ?? inputs["resourceName"] ?? inputs["resourceGroupName"] ?? args.name);
-  const group = String(inputs["resourceGroupName"] ?? args.name);
+  const name = shown(inputs["containerAppName"] ?? inputs["vaultName"] ?? inputs["serverName"] ?? inputs["clusterName"] ?? inputs["accountName"] ?? inputs["resourceName"] ?? inputs["resourceGroupName"] ?? args.name);
+  const group = shown(inputs["resourceGroupName"] ?? args.name);
   const id = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${group}/providers/${args.type.split(":")[1]}/${args.name}`;
   switch (args.type) {
     case "azure-native:resources:ResourceGroup":
@@ -20,13 +21,13 @@ function azureOutputs(args: MockResourceArgs): MockResourceResult | undefined {
     case "azure-native:keyvault:Vault":
       return { id, state: { ...inputs, name, properties: { ...(inputs["properties"] as object), vaultUri: `https://${name}.vault.azure.net/` } } };
     case "azure-native:applicationinsights:Component":
-      return { id, state: { ...inputs, name, connectionString: `InstrumentationKey=mock-${name};IngestionEndpoint=https://${inputs["location"]}.in.applicationinsights.azure.com/` } };
+      return { id, state: { ...inputs, name, connectionString: `InstrumentationKey=mock-${name};IngestionEndpoint=https://${shown(inputs["location"])}.in.applicationinsights.azure.com/` } };
     case "azure-native:operationalinsights:Workspace":
       return { id, state: { ...inputs, name: inputs["workspaceName"], customerId: `${args.name}-customer-id` } };
     case "azure-native:dbforpostgresql:Server":
       return { id, state: { ...inputs, name, fullyQualifiedDomainName: `${name}.postgres.database.azure.com` } };
     case "azure-native:redisenterprise:RedisEnterprise":
-      return { id, state: { ...inputs, name, hostName: `${name}.${inputs["location"]}.redis.azure.net` } };
+      return { id, state: { ...inputs, name, hostName: `${name}.${shown(inputs["location"])}.redis.azure.net` } };
     case "azure-native:app:ContainerApp":
       return { id, state: { ...inputs, name, latestRevisionFqdn: `${name}--mock.internal.example.azurecontainerapps.io` } };
     default:
@@ -37,7 +38,10 @@ function azureOutputs(args: MockResourceArgs): MockResourceResult | undefined {
 /** Function calls (invokes) whose results later inputs read. */
 function azureCall(args: MockCallArgs): MockCallResult | undefined {
   if (args.token === "azure-native:redisenterprise:listDatabaseKeys")
-    return { ...args.inputs, primaryKey: `mock-${args.inputs["clusterName"]}-primary-key`, secondaryKey: `mock-${args.inputs["clusterName"]}-secondary-key` };
+  {
+    const inputs = args.inputs as Record<string, unknown>;
+    return { ...inputs, primaryKey: `mock-${shown(inputs["clusterName"])}-primary-key`, secondaryKey: `mock-${shown(inputs["clusterName"])}-secondary-key` };
+  }
   return undefined;
 }
 

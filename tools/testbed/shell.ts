@@ -81,7 +81,7 @@ export function runSync(cmd: string, args: readonly string[], opts: RunOptions =
     maxBuffer: 256 * 1024 * 1024,
     ...(opts.timeoutMs === undefined ? {} : { timeout: opts.timeoutMs, killSignal: "SIGKILL" as const }),
   });
-  const timedOut = (r.error as NodeJS.ErrnoException | undefined)?.code === "ETIMEDOUT";
+  const timedOut = r.error !== undefined && "code" in r.error && r.error.code === "ETIMEDOUT";
   if (r.error && !timedOut) return { code: 127, stdout: "", stderr: `${cmd}: ${r.error.message}` };
   return {
     code: timedOut ? 124 : (r.status ?? (r.signal ? 128 : 1)),

@@ -25,10 +25,10 @@ async function record(build: (m: Mods) => void): Promise<readonly RecordedResour
   await jest.isolateModulesAsync(async () => {
     /* eslint-disable @typescript-eslint/no-require-imports */
     const m: Mods = {
-      pulumi: require("@pulumi/pulumi"),
-      proxmox: require("@muhlba91/pulumi-proxmoxve"),
-      runtime: require("../../../tools/mockRuntime"),
-      guest: require("../../../components/proxmox/proxmoxGuest"),
+      pulumi: require("@pulumi/pulumi") as Mods["pulumi"],
+      proxmox: require("@muhlba91/pulumi-proxmoxve") as Mods["proxmox"],
+      runtime: require("../../../tools/mockRuntime") as Mods["runtime"],
+      guest: require("../../../components/proxmox/proxmoxGuest") as Mods["guest"],
     };
     /* eslint-enable @typescript-eslint/no-require-imports */
     const engine = m.runtime.useRecordingEngine({ project: "parity", stack: "unit", config: {} });
