@@ -167,7 +167,7 @@ function refuseUnknownInputs(r: RecordedResource): void {
 }
 
 /** `docker create` for the container's inputs (see the provider's resourceDockerContainerCreate). */
-export function createArgs(c: ContainerInputs, argv?: readonly string[]): string[] {
+function createArgs(c: ContainerInputs, argv?: readonly string[]): string[] {
   const nets = c.networksAdvanced ?? [];
   const args = ["create", "--name", c.name];
   for (const e of c.envs ?? []) args.push("--env", e);
