@@ -16,7 +16,7 @@ import { join } from "node:path";
 import type { RecordedResource } from "../../../tools/mockRuntime";
 import { ROOT } from "../../helpers/stackConfig";
 import { BASE, docker, standInImages } from "./lib/engine";
-import { ContainerInputs, containerArgs, removeStack } from "./lib/realize";
+import { ContainerInputs, applyPlan, emptyState, removeStack } from "./lib/apply";
 
 const STACK = "local";
 const PORT = 8000;
@@ -101,15 +101,14 @@ test("the planned backend reloads a saved source edit without a redeploy", async
   expect(backend.command).toEqual(["uvicorn", "ktrdr.api.main:app", "--reload", "--host", "0.0.0.0", "--port", "8000"]);
   expect(backend.mounts).toContainEqual({ type: "bind", source: join(project, "ktrdr"), target: "/app/ktrdr", readOnly: false });
 
-  // Its networks and volumes as planned, then the container exactly as planned.
+  // Its networks and volumes as planned, then the container exactly as planned (its own command).
   const netNames = new Set((backend.networksAdvanced ?? []).map((n) => n.name));
-  for (const r of resources.filter((x) => x.type === "docker:index/network:Network" && netNames.has(String(x.rawInputs["name"])))) {
-    docker(["network", "create", "--driver", String(r.rawInputs["driver"]), ...(r.rawInputs["internal"] ? ["--internal"] : []), "--label", `parity.stack=${STACK}`, String(r.rawInputs["name"])]);
-  }
-  for (const m of (backend.mounts ?? []).filter((x) => x.type === "volume")) docker(["volume", "create", m.source]);
-  docker(containerArgs(backend, [], backend.command));
-  for (const n of (backend.networksAdvanced ?? []).slice(1)) docker(["network", "connect", ...n.aliases.flatMap((a) => ["--alias", a]), n.name, "backend"]);
-  docker(["start", "backend"]);
+  const volNames = new Set([...(backend.volumes ?? []).map((v) => v.volumeName), ...(backend.mounts ?? []).filter((m) => m.type === "volume").map((m) => m.source)]);
+  const name = (r: RecordedResource) => String(r.rawInputs["name"]);
+  applyPlan(resources, emptyState(), (r) =>
+    (r.type === "docker:index/network:Network" && netNames.has(name(r))) ||
+    (r.type === "docker:index/volume:Volume" && volNames.has(name(r))) ||
+    (r.type === "docker:index/container:Container" && name(r) === "backend"));
   figures["firstResponseMs"] = await waitForVersion("one", 60_000);
   const before = docker(["inspect", "--format", "{{.Id}} {{.State.StartedAt}} {{.RestartCount}}", "backend"]).trim();
 

@@ -1,6 +1,7 @@
 /**
  * Real isolation test of the docker target: LifeBuddy's networks and containers, realized on
- * a local Docker engine exactly as the plan declares them, probed from inside the containers.
+ * a local Docker engine exactly as the plan declares them (lib/apply.ts), each running the
+ * stand-in listener (lib/standin.py) instead of its application, probed from inside the containers.
  * Docker networks decide which PAIRS can talk; they cannot filter direction or port, so the
  * reverse of a declared flow is reachable too — reported, not hidden.
  */
@@ -12,7 +13,7 @@ import { rawStackConfig } from "../../helpers/stackConfig";
 import { spawnSync } from "node:child_process";
 import { DOCKER, docker, dockerStatus, standInImages } from "./lib/engine";
 import { OUTSIDE_ADDRESS, OUTSIDE_PORT, startOutsideHost, stopOutsideHost } from "./lib/outsideHost";
-import { realize, removeStack } from "./lib/realize";
+import { applyPlan, emptyState, isEngineObject, removeStack } from "./lib/apply";
 
 const STACK = "lifebuddy";
 const model = buildModel(validateStackConfig(rawStackConfig(STACK), STACK), STACK);
@@ -53,7 +54,9 @@ beforeAll(async () => {
   removeStack(STACK, resources);
   const refs = resources.filter((r) => r.type === "docker:index/remoteImage:RemoteImage").map((r) => String(r.rawInputs["name"]));
   await standInImages(refs);
-  realize(resources, portsOf);
+  // Networks, volumes and containers as planned, each running the stand-in listener on its
+  // service's ports; the rollout's health gates are rollout.test.ts's.
+  applyPlan(resources, emptyState(), isEngineObject, { standIn: (c) => ["python3", "/usr/local/bin/parity-standin", ...portsOf(c.name).map(String)] });
   // Listeners need a moment after start.
   for (const c of model.containers) {
     for (let i = 0; i < 50 && dockerStatus(["exec", cname(c.name), "parity-standin", "probe", "127.0.0.1", String(portsOf(c.name)[0])]) !== 0; i++) await new Promise((r) => setTimeout(r, 200));

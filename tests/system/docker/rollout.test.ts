@@ -10,8 +10,8 @@ import { join } from "node:path";
 import type { RecordedResource } from "../../../tools/mockRuntime";
 import { planStack } from "../../helpers/planStack";
 import { ROOT } from "../../helpers/stackConfig";
-import { StepEvent, StepFailed, State, applyPlan, emptyState } from "./lib/apply";
-import { docker, dockerStatus, proxyImage, standInImages, unhealthyImage } from "./lib/engine";
+import { StepEvent, StepFailed, State, applyPlan, emptyState, removeStack } from "./lib/apply";
+import { docker, proxyImage, standInImages, unhealthyImage } from "./lib/engine";
 
 const STACK = "local";
 const REPO = "ghcr.io/ktrdr/ktrdr-backend";
@@ -53,13 +53,6 @@ const ours = (r: RecordedResource): boolean => {
   }
   return r.type === "command:local:Command" && SERVICES.some((s) => r.name.startsWith(s));
 };
-
-function cleanup(plan: readonly RecordedResource[]): void {
-  const ids = docker(["ps", "-aq", "--filter", `label=parity.stack=${STACK}`]).trim().split("\n").filter(Boolean);
-  if (ids.length) docker(["rm", "-f", ...ids]);
-  for (const r of plan.filter((x) => x.type === "docker:index/network:Network")) dockerStatus(["network", "rm", String(r.rawInputs["name"])]);
-  for (const r of plan.filter((x) => x.type === "docker:index/volume:Volume")) dockerStatus(["volume", "rm", String(r.rawInputs["name"])]);
-}
 
 interface ProbeResult { requests: number; failed: number; worstMs: number; failures: string[]; hosts: Record<string, number> }
 
@@ -116,7 +109,7 @@ beforeAll(async () => {
   plans["v2"] = (await planStack(STACK, testStack({ backend: V2 }))).resources;
   plans["broken"] = (await planStack(STACK, testStack({ backend: BROKEN, workers: V1 }))).resources;
   plans["brokenWorkers"] = (await planStack(STACK, testStack({ backend: V1, workers: BROKEN }))).resources;
-  cleanup(plans["v1"]);
+  removeStack(STACK, plans["v1"]);
   await standInImages([V1, V2]);
   unhealthyImage(BROKEN);
   proxyImage(PROXY_REF);
@@ -130,7 +123,7 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(() => {
-  if (plans["v1"]) cleanup(plans["v1"]);
+  if (plans["v1"]) removeStack(STACK, plans["v1"]);
 });
 
 describe("rollouts on a real Docker engine", () => {

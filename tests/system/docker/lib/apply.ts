@@ -15,21 +15,97 @@
  *   new or its inputs changed; a non-zero exit fails the step and halts the run: no later step
  *   runs and the originals awaiting deletion stay, as the engine leaves them. The next run
  *   deletes those first (the engine's pending deletes).
+ *
+ * Every input of a realized resource is translated or refused: an input this file does not know
+ * fails the step, so a new setting in the program cannot be silently left out of a test.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { RecordedResource } from "../../../../tools/mockRuntime";
 import { DOCKER, docker, dockerStatus } from "./engine";
 import { shq } from "../../../../core/shell";
+import { shown } from "../../../../core/shown";
 
-type Json = Record<string, unknown>;
 const CONTAINER = "docker:index/container:Container";
 const NETWORK = "docker:index/network:Network";
 const VOLUME = "docker:index/volume:Volume";
 const LOCAL_COMMAND = "command:local:Command";
+
+interface Label {
+  label: string;
+  value: string;
+}
+
+/** A docker.Container's recorded inputs, as components/docker sets them. */
+export interface ContainerInputs {
+  name: string;
+  image: string;
+  command?: string[];
+  envs?: string[];
+  user?: string;
+  groupAdds?: string[];
+  readOnly?: boolean;
+  tmpfs?: Record<string, string>;
+  memory?: number;
+  cpus?: string;
+  restart?: string;
+  stopSignal?: string;
+  stopTimeout?: number;
+  destroyGraceSeconds?: number;
+  labels?: Label[];
+  ports?: { internal: number; external: number; protocol: string }[];
+  mounts?: { type: string; source: string; target: string; readOnly: boolean }[];
+  volumes?: { volumeName: string; containerPath: string }[];
+  networksAdvanced?: { name: string; aliases: string[] }[];
+  networkMode?: string;
+  capabilities?: { adds?: string[]; drops?: string[] };
+  securityOpts?: string[];
+  logDriver?: string;
+  logOpts?: Record<string, string>;
+  init?: boolean;
+  healthcheck?: { tests: string[]; interval: string; timeout: string; retries: number; startPeriod: string };
+  uploads?: { file: string; content: string; executable?: boolean }[];
+  mustRun?: boolean;
+}
+
+interface NetworkInputs {
+  name: string;
+  driver: string;
+  internal?: boolean;
+  attachable?: boolean;
+  labels?: Label[];
+}
+
+interface VolumeInputs {
+  name: string;
+  labels?: Label[];
+}
+
+interface CommandInputs {
+  create: string;
+  interpreter?: string[];
+  environment?: Record<string, string>;
+  triggers?: unknown[];
+  logging?: string;
+  addPreviousOutputInEnv?: boolean;
+}
+
+/** The inputs each realized type translates (`satisfies`: every key of its interface, and no other). */
+const KNOWN: Record<string, readonly string[]> = {
+  [CONTAINER]: Object.keys({
+    name: 1, image: 1, command: 1, envs: 1, user: 1, groupAdds: 1, readOnly: 1, tmpfs: 1, memory: 1, cpus: 1, restart: 1, stopSignal: 1, stopTimeout: 1,
+    destroyGraceSeconds: 1, labels: 1, ports: 1, mounts: 1, volumes: 1, networksAdvanced: 1, networkMode: 1, capabilities: 1, securityOpts: 1, logDriver: 1,
+    logOpts: 1, init: 1, healthcheck: 1, uploads: 1, mustRun: 1,
+  } satisfies Record<keyof ContainerInputs, 1>),
+  [NETWORK]: Object.keys({ name: 1, driver: 1, internal: 1, attachable: 1, labels: 1 } satisfies Record<keyof NetworkInputs, 1>),
+  [VOLUME]: Object.keys({ name: 1, labels: 1 } satisfies Record<keyof VolumeInputs, 1>),
+  // `triggers` only decide when `create` runs again (a changed input), `logging` only what the
+  // engine prints; `addPreviousOutputInEnv` concerns `update`, which these commands do not have.
+  [LOCAL_COMMAND]: Object.keys({ create: 1, interpreter: 1, environment: 1, triggers: 1, logging: 1, addPreviousOutputInEnv: 1 } satisfies Record<keyof CommandInputs, 1>),
+};
 
 export interface Deployed {
   readonly hash: string;
@@ -65,84 +141,143 @@ export class StepFailed extends Error {
   }
 }
 
+/**
+ * The process a container runs instead of its planned command (its argv; the image provides
+ * the program), or undefined to run the planned command.
+ *
+ * Only the process differs. The container around it is created from the plan's inputs exactly
+ * as for the real process: image reference, user and groups, read-only root and its tmpfs,
+ * capabilities, no-new-privileges, init, env, mounts and volumes, uploaded files, networks and
+ * aliases, published ports, labels, health check. What the suites that use a stand-in check is
+ * enforced by the engine on that container, not by the process in it, so the stand-in cannot
+ * step around it: a probe crosses Docker's networks whatever answers it; a dropped capability
+ * is refused to any process, root included; a read-only root is read-only to every writer. And
+ * a stand-in listens on every port the model gives its service, so a pair found blocked is
+ * blocked by the networks, not by a closed port (a suite waits until each listener answers
+ * inside its own container before it probes across).
+ */
+export type StandIn = (container: ContainerInputs) => readonly string[] | undefined;
+
 const hashOf = (r: RecordedResource) => createHash("sha256").update(JSON.stringify(r.rawInputs)).digest("hex");
-const list = <T = Json>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
+const labelArgs = (flag: string, labels: readonly Label[] | undefined) => (labels ?? []).flatMap((l) => [flag, `${l.label}=${l.value}`]);
 
+function refuseUnknownInputs(r: RecordedResource): void {
+  const known = KNOWN[r.type];
+  const unknown = known ? Object.keys(r.rawInputs).filter((k) => !known.includes(k)) : [];
+  if (unknown.length) throw new Error(`${r.name}: ${r.type} input(s) ${unknown.join(", ")} are not realized by this test`);
+}
 
-function createArgs(i: Json): string[] {
-  const nets = list<{ name: string; aliases: string[] }>(i["networksAdvanced"]);
-  const args = ["create", "--name", String(i["name"])];
-  for (const e of list<string>(i["envs"])) args.push("--env", e);
-  if (i["user"]) args.push("--user", `${i["user"] as string | number}`);
-  if (i["readOnly"] === true) args.push("--read-only");
-  for (const [path, opts] of Object.entries((i["tmpfs"] as Record<string, string> | undefined) ?? {})) args.push("--tmpfs", `${path}:${opts}`);
-  if (i["memory"]) args.push("--memory", `${i["memory"] as number}m`);
-  if (i["cpus"]) args.push("--cpus", `${i["cpus"] as string | number}`);
-  if (i["restart"]) args.push("--restart", `${i["restart"] as string | number}`);
-  if (i["stopSignal"]) args.push("--stop-signal", `${i["stopSignal"] as string | number}`);
-  if (i["stopTimeout"] !== undefined) args.push("--stop-timeout", `${i["stopTimeout"] as string | number}`);
-  for (const l of list<{ label: string; value: string }>(i["labels"])) args.push("--label", `${l.label}=${l.value}`);
+/** `docker create` for the container's inputs (see the provider's resourceDockerContainerCreate). */
+function createArgs(c: ContainerInputs, argv?: readonly string[]): string[] {
+  const nets = c.networksAdvanced ?? [];
+  const args = ["create", "--name", c.name];
+  for (const e of c.envs ?? []) args.push("--env", e);
+  if (c.user) args.push("--user", c.user);
+  for (const g of c.groupAdds ?? []) args.push("--group-add", g);
+  if (c.readOnly === true) args.push("--read-only");
+  for (const [path, opts] of Object.entries(c.tmpfs ?? {})) args.push("--tmpfs", `${path}:${opts}`);
+  if (c.memory) args.push("--memory", `${c.memory}m`);
+  if (c.cpus) args.push("--cpus", c.cpus);
+  if (c.restart) args.push("--restart", c.restart);
+  if (c.stopSignal) args.push("--stop-signal", c.stopSignal);
+  if (c.stopTimeout !== undefined) args.push("--stop-timeout", String(c.stopTimeout));
+  for (const cap of c.capabilities?.drops ?? []) args.push("--cap-drop", cap);
+  for (const cap of c.capabilities?.adds ?? []) args.push("--cap-add", cap);
+  for (const o of c.securityOpts ?? []) args.push("--security-opt", o);
+  if (c.logDriver) args.push("--log-driver", c.logDriver);
+  for (const [k, v] of Object.entries(c.logOpts ?? {})) args.push("--log-opt", `${k}=${v}`);
+  if (c.init) args.push("--init");
+  args.push(...labelArgs("--label", c.labels));
   // Loopback only: the test never opens a port to the network.
-  for (const p of list<{ internal: number; external: number; protocol: string }>(i["ports"])) args.push("--publish", `127.0.0.1:${p.external}:${p.internal}/${p.protocol}`);
-  for (const m of list<{ type: string; source: string; target: string; readOnly: boolean }>(i["mounts"])) args.push("--mount", `type=${m.type},source=${m.source},target=${m.target}${m.readOnly ? ",readonly" : ""}`);
-  const hc = i["healthcheck"] as { tests: string[]; interval: string; timeout: string; retries: number; startPeriod: string } | undefined;
+  for (const p of c.ports ?? []) args.push("--publish", `127.0.0.1:${p.external}:${p.internal}/${p.protocol}`);
+  for (const m of c.mounts ?? []) args.push("--mount", `type=${m.type},source=${m.source},target=${m.target}${m.readOnly ? ",readonly" : ""}`);
+  for (const v of c.volumes ?? []) args.push("--mount", `type=volume,source=${v.volumeName},target=${v.containerPath}`);
+  const hc = c.healthcheck;
   if (hc) {
     // The CLI takes only the shell form: CMD argv becomes the same argv, quoted.
     const cmd = hc.tests[0] === "CMD-SHELL" ? hc.tests[1]! : hc.tests.slice(1).map(shq).join(" ");
     args.push("--health-cmd", cmd, "--health-interval", hc.interval, "--health-timeout", hc.timeout, "--health-retries", String(hc.retries), "--health-start-period", hc.startPeriod);
   }
+  // A container is created on its first network; the others are joined before start.
   if (nets[0]) {
     args.push("--network", nets[0].name);
     for (const a of nets[0].aliases) args.push("--network-alias", a);
-  } else if (i["networkMode"]) args.push("--network", `${i["networkMode"] as string | number}`);
-  args.push(String(i["image"]), ...list<string>(i["command"]));
+  } else if (c.networkMode) args.push("--network", c.networkMode);
+  args.push(c.image, ...(argv ?? c.command ?? []));
   return args;
 }
 
-function createContainer(r: RecordedResource): void {
-  const i = r.rawInputs;
-  const name = String(i["name"]);
-  docker(createArgs(i));
-  for (const u of list<{ file: string; content: string }>(i["uploads"])) {
-    const dir = mkdtempSync(join(tmpdir(), "parity-upload-"));
-    writeFileSync(join(dir, "f"), u.content);
-    docker(["cp", join(dir, "f"), `${name}:${u.file}`]);
+/**
+ * The provider's upload: a tar archive holding the file at its absolute path, mode 0744 or
+ * 0644, owned by root, extracted at `/` — so missing parent directories are created.
+ */
+function upload(container: string, u: NonNullable<ContainerInputs["uploads"]>[number]): void {
+  const dir = mkdtempSync(join(tmpdir(), "parity-upload-"));
+  try {
+    const rel = u.file.replace(/^\/+/, "");
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), u.content, { mode: u.executable ? 0o744 : 0o644 });
+    const tar = execFileSync("tar", ["-C", dir, "--owner=0", "--group=0", "--numeric-owner", "-cf", "-", rel]);
+    const res = spawnSync(DOCKER, ["cp", "-", `${container}:/`], { input: tar, encoding: "utf8" });
+    if (res.status !== 0) throw new Error(`upload of ${u.file} into ${container}: ${res.stderr.trim()}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  for (const n of list<{ name: string; aliases: string[] }>(i["networksAdvanced"]).slice(1)) docker(["network", "connect", ...n.aliases.flatMap((a) => ["--alias", a]), n.name, name]);
-  docker(["start", name]);
-  if (i["mustRun"] === true && docker(["inspect", "--format", "{{.State.Running}}", name]).trim() !== "true") throw new Error(`container ${name} is not running after start`);
+}
+
+function createContainer(c: ContainerInputs, standIn: StandIn | undefined): void {
+  docker(createArgs(c, standIn?.(c)));
+  for (const u of c.uploads ?? []) upload(c.name, u);
+  for (const n of (c.networksAdvanced ?? []).slice(1)) docker(["network", "connect", ...n.aliases.flatMap((a) => ["--alias", a]), n.name, c.name]);
+  docker(["start", c.name]);
+  if (c.mustRun === true && docker(["inspect", "--format", "{{.State.Running}}", c.name]).trim() !== "true") throw new Error(`container ${c.name} is not running after start`);
 }
 
 /** The provider's delete: stop with the grace period when one is set, then remove. */
 function deleteContainer(r: RecordedResource): Pick<StepEvent, "exitCode" | "logs"> {
-  const name = String(r.rawInputs["name"]);
-  if (dockerStatus(["inspect", name]) !== 0) return {};
-  const grace = r.rawInputs["destroyGraceSeconds"];
-  if (typeof grace === "number") spawnSync(DOCKER, ["stop", "-t", String(grace), name], { stdio: "ignore" });
-  const exitCode = Number(docker(["inspect", "--format", "{{.State.ExitCode}}", name]).trim());
-  const logs = spawnSync(DOCKER, ["logs", "--tail", "20", name], { encoding: "utf8" });
-  docker(["rm", "-f", name]);
+  const c = r.rawInputs as unknown as ContainerInputs;
+  if (dockerStatus(["inspect", c.name]) !== 0) return {};
+  if (typeof c.destroyGraceSeconds === "number") spawnSync(DOCKER, ["stop", "-t", String(c.destroyGraceSeconds), c.name], { stdio: "ignore" });
+  const exitCode = Number(docker(["inspect", "--format", "{{.State.ExitCode}}", c.name]).trim());
+  const logs = spawnSync(DOCKER, ["logs", "--tail", "20", c.name], { encoding: "utf8" });
+  docker(["rm", "-f", c.name]);
   return { exitCode, logs: `${logs.stdout}${logs.stderr}` };
 }
 
+function createNetwork(n: NetworkInputs): void {
+  if (dockerStatus(["network", "inspect", n.name]) === 0) return;
+  docker(["network", "create", "--driver", n.driver, ...(n.internal ? ["--internal"] : []), ...(n.attachable ? ["--attachable"] : []), ...labelArgs("--label", n.labels), n.name]);
+}
+
+function createVolume(v: VolumeInputs): void {
+  if (dockerStatus(["volume", "inspect", v.name]) !== 0) docker(["volume", "create", ...labelArgs("--label", v.labels), v.name]);
+}
+
 function runCommand(r: RecordedResource): string {
-  const i = r.rawInputs;
-  const [shell, ...flags] = list<string>(i["interpreter"]).length ? list<string>(i["interpreter"]) : ["/bin/sh", "-c"];
-  const res = spawnSync(shell!, [...flags, String(i["create"])], { encoding: "utf8", env: { ...process.env, ...((i["environment"] as Record<string, string> | undefined) ?? {}) }, timeout: 15 * 60_000 });
+  const i = r.rawInputs as unknown as CommandInputs;
+  const [shell, ...flags] = i.interpreter?.length ? i.interpreter : ["/bin/sh", "-c"];
+  const res = spawnSync(shell!, [...flags, i.create], { encoding: "utf8", env: { ...process.env, ...(i.environment ?? {}) }, timeout: 15 * 60_000 });
   if (res.status !== 0) throw new Error(`${r.name}: exit ${res.status}: ${res.stderr.trim()}`);
   return res.stdout.trim();
+}
+
+export interface ApplyOptions {
+  /** Runs a stand-in process in the containers it names (see {@link StandIn}). */
+  readonly standIn?: StandIn;
 }
 
 /**
  * Applies `plan` over `state` (updated in place). `only` limits it to the resources this test
  * realizes; others are left to the units and suites that cover them.
  */
-export function applyPlan(plan: readonly RecordedResource[], state: State, only: (r: RecordedResource) => boolean): StepEvent[] {
+export function applyPlan(plan: readonly RecordedResource[], state: State, only: (r: RecordedResource) => boolean, options: ApplyOptions = {}): StepEvent[] {
   const events: StepEvent[] = [];
-  const timed = (step: StepEvent["step"], r: RecordedResource, f: (() => Partial<StepEvent>) | (() => void)) => {
+  // `f` returns what the event adds (a command's output), or nothing.
+  const timed = (step: StepEvent["step"], r: RecordedResource, f: () => unknown) => {
     const startedMs = Date.now();
-    const extra = f() ?? {};
-    events.push({ step, name: (r.rawInputs["name"] as string | undefined) ?? r.name, urn: r.urn, startedMs, endedMs: Date.now(), ...extra });
+    const result = f();
+    const extra = typeof result === "object" && result !== null ? (result as Partial<StepEvent>) : {};
+    events.push({ step, name: shown(r.rawInputs["name"] ?? r.name), urn: r.urn, startedMs, endedMs: Date.now(), ...extra });
   };
   for (const old of state.pendingDeletes.splice(0)) timed("delete", old, () => deleteContainer(old));
   const deferred: RecordedResource[] = [];
@@ -152,15 +287,12 @@ export function applyPlan(plan: readonly RecordedResource[], state: State, only:
     const had = state.resources.get(r.urn);
     if (had?.hash === hash) continue;
     try {
-      if (r.type === NETWORK) {
-        if (dockerStatus(["network", "inspect", String(r.rawInputs["name"])]) !== 0) {
-          execFileSync(DOCKER, ["network", "create", "--driver", String(r.rawInputs["driver"]), ...(r.rawInputs["internal"] ? ["--internal"] : []), String(r.rawInputs["name"])], { stdio: "ignore" });
-        }
-      } else if (r.type === VOLUME) {
-        if (dockerStatus(["volume", "inspect", String(r.rawInputs["name"])]) !== 0) docker(["volume", "create", String(r.rawInputs["name"])]);
-      } else if (r.type === CONTAINER) {
+      refuseUnknownInputs(r);
+      if (r.type === NETWORK) createNetwork(r.rawInputs as unknown as NetworkInputs);
+      else if (r.type === VOLUME) createVolume(r.rawInputs as unknown as VolumeInputs);
+      else if (r.type === CONTAINER) {
         if (had && r.deleteBeforeReplace) timed("delete", had.resource, () => deleteContainer(had.resource));
-        timed("create", r, () => createContainer(r));
+        timed("create", r, () => createContainer(r.rawInputs as unknown as ContainerInputs, options.standIn));
         if (had && !r.deleteBeforeReplace) deferred.push(had.resource);
       } else if (r.type === LOCAL_COMMAND) {
         timed("run", r, () => ({ output: runCommand(r) }));
@@ -184,3 +316,14 @@ export function applyPlan(plan: readonly RecordedResource[], state: State, only:
   for (const old of deferred.reverse()) timed("delete", old, () => deleteContainer(old));
   return events;
 }
+
+/** Removes what an earlier run of this stack left: its containers by label, then the plan's networks and volumes. */
+export function removeStack(stack: string, plan: readonly RecordedResource[]): void {
+  const ids = docker(["ps", "-aq", "--filter", `label=parity.stack=${stack}`]).trim().split("\n").filter(Boolean);
+  if (ids.length) docker(["rm", "-f", ...ids]);
+  for (const r of plan.filter((x) => x.type === NETWORK)) dockerStatus(["network", "rm", String(r.rawInputs["name"])]);
+  for (const r of plan.filter((x) => x.type === VOLUME)) dockerStatus(["volume", "rm", String(r.rawInputs["name"])]);
+}
+
+/** Whether a resource is one of the engine objects this module creates (not a command). */
+export const isEngineObject = (r: RecordedResource): boolean => r.type === NETWORK || r.type === VOLUME || r.type === CONTAINER;
