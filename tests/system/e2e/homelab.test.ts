@@ -107,6 +107,8 @@ test("every planned step ran on its guest, after what it depends on; only the no
     }
   }
   for (const host of hosts) expect(ran.indexOf(`${host}-bootstrap-run`)).toBeLessThan(ran.indexOf(`${host}-docker-engine-run`));
+  // The ruleset is loaded before Docker can publish a port.
+  for (const host of hosts) expect(ran.indexOf(`${host}-guest-firewall-run`)).toBeLessThan(ran.indexOf(`${host}-docker-engine-run`));
   // Every provisioning step wrote its files; health gates only wait for a container, writing nothing.
   for (const s of first.steps.filter((x) => !x.name.endsWith("-health-wait"))) expect({ step: s.name, wroteFiles: s.changedFiles.length > 0 }).toEqual({ step: s.name, wroteFiles: true });
 });
