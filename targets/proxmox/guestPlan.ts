@@ -64,8 +64,10 @@ export function guestPlan(model: PlatformModel, host: HostModel): GuestPlan {
   }), host.builtTemplate ? ["firstboot"] : []);
   const fw = model.guestFirewalls.find((f) => f.host === host.name);
   // The same rules as Proxmox's firewall, inside the guest: Proxmox's does nothing while the datacenter firewall is off.
-  if (fw && px.network.inGuestFirewall) add("guest-firewall", renderGuestFirewall(fw), ["bootstrap"]);
-  if (host.docker) add("docker-engine", renderDockerEngine(), ["bootstrap"]);
+  const firewalled = fw !== undefined && px.network.inGuestFirewall;
+  if (firewalled) add("guest-firewall", renderGuestFirewall(fw), ["bootstrap"]);
+  // The engine waits for the ruleset: Docker publishes ports the moment it starts, and both steps use apt, which one step at a time may hold.
+  if (host.docker) add("docker-engine", renderDockerEngine(), firewalled ? ["bootstrap", "guest-firewall"] : ["bootstrap"]);
   if (services) {
     // Loaded only for guests with in-guest services: their renderers are most of Parity's code.
     // eslint-disable-next-line @typescript-eslint/no-require-imports

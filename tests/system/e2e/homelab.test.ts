@@ -3,6 +3,8 @@
  * under mocks; one Debian 12 LXC per planned guest (static address, nesting, the shared
  * storage as an LXC bind mount); then exactly the plan's copies, commands and Docker
  * resources, over SSH, in the order the recorded dependencies give. See docs/TESTBED.md.
+ * The guests run the in-guest firewall Parity renders from the flows; the suite probes it from
+ * two LAN stand-ins (inside and outside the admin sources) and from each guest to the others.
  *
  * Run: npm run test:e2e
  */
@@ -13,11 +15,17 @@ import { Guest, ensureTestbed } from "../../../tools/testbed/testbed";
 import { ContainerFacts, containers, ok, waitHealthy } from "../../../tools/testbed/deploy/checks";
 import { Testbed, UpOptions, UpResult, createTestbed, destroyTestbed, ofType, up } from "../../../tools/testbed/deploy/deploy";
 import { buildGraph } from "../../../tools/testbed/deploy/graph";
-import { PlannedStack, REPO_ROOT, STACK, STACK_DIR, plannedGuests, planTestbed } from "../../../tools/testbed/deploy/plan";
+import { PlannedStack, REPO_ROOT, STACK, STACK_DIR, assetText, installedFile, plannedGuests, planTestbed } from "../../../tools/testbed/deploy/plan";
+import { GUEST_NFT_FILE } from "../../../renderers/guestFirewall";
+import { LanNamespace } from "../lib/lanNamespace";
+import { Flow, Placed, Reach, flowPorts, listening, publishedOn, reachTable, reachableFrom } from "./reachability";
 
 const CONTAINER = "docker:index/container:Container";
 /** What Docker itself adds to a container's environment. */
 const DOCKER_ENV = ["HOME", "HOSTNAME", "PATH"];
+/** LAN stand-ins on the bridge: an operator workstation the stack lists in adminSources, and any other LAN machine. */
+const LAN_ADMIN = "10.231.0.250";
+const LAN_OTHER = "10.231.0.252";
 
 let planned: PlannedStack;
 let tb: Testbed;
@@ -37,6 +45,13 @@ const env = (service: string): Record<string, string> => {
   return e;
 };
 const stackFile = (dir: string, stack: string) => (parse(readFileSync(join(dir, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> }).config;
+/** The nftables ruleset the plan installs on a guest (its guest-firewall step's file). */
+function plannedRuleset(p: PlannedStack, host: string): string {
+  const copy = p.resources.find((r) => r.type === "command:remote:CopyToRemote" && r.name === `${host}-guest-firewall-copy`);
+  const nft = copy && installedFile(assetText(copy), GUEST_NFT_FILE);
+  if (!nft) throw new Error(`the plan installs no ${GUEST_NFT_FILE} on ${host}`);
+  return nft;
+}
 async function allContainers(): Promise<Map<string, ContainerFacts & { host: string }>> {
   const out = new Map<string, ContainerFacts & { host: string }>();
   for (const [host, g] of tb.guests) for (const [n, c] of await containers(g)) out.set(n, { ...c, host });
@@ -92,6 +107,8 @@ test("every planned step ran on its guest, after what it depends on; only the no
     }
   }
   for (const host of hosts) expect(ran.indexOf(`${host}-bootstrap-run`)).toBeLessThan(ran.indexOf(`${host}-docker-engine-run`));
+  // The ruleset is loaded before Docker can publish a port.
+  for (const host of hosts) expect(ran.indexOf(`${host}-guest-firewall-run`)).toBeLessThan(ran.indexOf(`${host}-docker-engine-run`));
   // Every provisioning step wrote its files; health gates only wait for a container, writing nothing.
   for (const s of first.steps.filter((x) => !x.name.endsWith("-health-wait"))) expect({ step: s.name, wroteFiles: s.changedFiles.length > 0 }).toEqual({ step: s.name, wroteFiles: true });
 });
@@ -112,12 +129,12 @@ test("every container runs, and every one with a health check is healthy", async
   expect(await ok(guest("core"), `docker exec backend python -c "import socket; socket.create_connection(('db', 5432), 3); print('db reachable')"`)).toBe("db reachable");
 });
 
-test("the backend answers at KTRDR_API_URL from a worker guest and from inside a worker", async () => {
+test("the backend answers at KTRDR_API_URL from the worker guest and from inside a worker, not from a guest that runs no worker yet", async () => {
   const url = env("backend")["KTRDR_API_URL"]!;
   expect(url).toBe("http://backend.ktrdr.parity-testbed:8000");
-  for (const w of ["workers-b", "workers-c"]) {
-    expect(JSON.parse(await ok(guest(w), `curl -fsS --max-time 5 ${url}/health`))).toMatchObject({ status: "ok" });
-  }
+  expect(JSON.parse(await ok(guest("workers-b"), `curl -fsS --max-time 5 ${url}/health`))).toMatchObject({ status: "ok" });
+  // One replica per pool, both on workers-b: no flow reaches the backend from workers-c (until the scale-up below).
+  expect((await guest("workers-c").exec(`curl -fsS --max-time 3 ${url}/health`)).code).not.toBe(0);
   const fromWorker = await ok(guest("workers-b"), `docker exec backtest-worker-1 python -c "import os, urllib.request; print(urllib.request.urlopen(os.environ['KTRDR_API_URL'] + '/health', timeout=5).status)"`);
   expect(fromWorker).toBe("200");
 });
@@ -190,6 +207,75 @@ test("Prometheus (Debian's package) scrapes every declared target, and a stand-i
   ]);
 });
 
+test("the guest firewalls admit exactly the flows: the LAN admin reaches SSH and every published port, another LAN address nothing, each guest only its flows' ports", async () => {
+  const network = (stackFile(STACK_DIR, STACK)["parity:proxmox"] as { network: { subnet: string; adminSources: string[] } }).network;
+  expect(network.adminSources).toContain(`${LAN_ADMIN}/32`);
+  expect(network.adminSources.some((s) => s.startsWith(`${LAN_OTHER}/`) || s === network.subnet)).toBe(false);
+  const flows = stackFile(STACK_DIR, STACK)["parity:flows"] as Flow[];
+  const running = await allContainers();
+  const placed: Placed[] = ofType(planned.resources, CONTAINER).map((c) => {
+    const name = String(c.rawInputs["name"]);
+    const service = (c.rawInputs["labels"] as { label: string; value: string }[]).find((l) => l.label === "parity.service")!.value;
+    return { service, host: running.get(name)!.host, ports: (c.rawInputs["ports"] as { internal: number; external?: number }[] | undefined) ?? [] };
+  });
+  const listen = new Map(await Promise.all(hosts.map(async (h) => [h, await listening(guest(h))] as const)));
+  const admin = LanNamespace.create("parity-e2e-admin", LAN_ADMIN);
+  const other = LanNamespace.create("parity-e2e-other", LAN_OTHER);
+  const measure = async (): Promise<Map<string, Reach>> => new Map(await Promise.all(hosts.map(async (h) => {
+    const address = guest(h).ipv4;
+    const ports = [...listen.get(h)!.keys()].sort((a, b) => a - b);
+    const fromGuests = Object.fromEntries(await Promise.all(hosts.filter((s) => s !== h).map(async (s) => [s, await reachableFrom(guest(s), address, ports)] as const)));
+    return [h, { lanAdmin: await admin.reachable(address, ports), lanOther: await other.reachable(address, ports), fromGuests }] as const;
+  })));
+  const firewalls = (action: "start" | "stop") => Promise.all(hosts.map((h) => ok(guest(h), `systemctl ${action} parity-firewall.service`)));
+  const t = Date.now();
+  let before: Map<string, Reach>;
+  let after: Map<string, Reach>;
+  try {
+    // "Before": the same guests with the ruleset unloaded (the unit's stop deletes the table), as inGuestFirewall: false leaves them.
+    await firewalls("stop");
+    before = await measure();
+    await firewalls("start");
+    after = await measure();
+  } finally {
+    await firewalls("start");
+    admin.remove();
+    other.remove();
+  }
+  timings["firewallProbeSeconds"] = (Date.now() - t) / 1000;
+  console.log(`[e2e firewall] reachable TCP ports per guest, without → with the in-guest ruleset (LAN admin ${LAN_ADMIN}, LAN other ${LAN_OTHER}; (lo) = loopback only)\n${reachTable(listen, before, after)}`);
+
+  const wide = (h: string) => [...listen.get(h)!].filter(([, w]) => w).map(([p]) => p).sort((a, b) => a - b);
+  let crossGuestFlows = 0;
+  for (const h of hosts) {
+    const b = before.get(h)!;
+    const a = after.get(h)!;
+    // Without the ruleset every socket bound beyond loopback answers anyone: the probes can connect, so a "no" below is the firewall's.
+    expect({ guest: h, lanOther: b.lanOther }).toEqual({ guest: h, lanOther: wide(h) });
+    // With it: SSH and every port the guest publishes from the admin workstation (each of them really listens)...
+    const operator = [22, ...publishedOn(placed, h)].sort((x, y) => x - y);
+    expect({ guest: h, missing: operator.filter((p) => !wide(h).includes(p)) }).toEqual({ guest: h, missing: [] });
+    expect({ guest: h, lanAdmin: a.lanAdmin }).toEqual({ guest: h, lanAdmin: operator });
+    // ...nothing from a LAN address outside the admin sources (no flow admits "anywhere")...
+    expect({ guest: h, lanOther: a.lanOther }).toEqual({ guest: h, lanOther: [] });
+    // ...and from each other guest exactly the published ports its services' flows target; every other listening socket is refused or dropped.
+    for (const s of hosts.filter((x) => x !== h)) {
+      const declared = flowPorts(flows, placed, s, h);
+      crossGuestFlows += declared.length;
+      expect({ from: s, to: h, reached: a.fromGuests[s] }).toEqual({ from: s, to: h, reached: declared });
+    }
+  }
+  // The flows that cross guests here: workers-b's workers → core's backend and jaeger, core's backend and Prometheus → the two workers.
+  expect(flowPorts(flows, placed, "workers-b", "core")).toEqual([4317, 8000]);
+  expect(flowPorts(flows, placed, "core", "workers-b")).toEqual([5003, 5005]);
+  expect(crossGuestFlows).toBe(4);
+  // For the record: each source (LAN admin, LAN other, every other guest) probed every listening port of every guest.
+  const sources = (r: Reach) => [r.lanAdmin, r.lanOther, ...Object.values(r.fromGuests)];
+  const probes = hosts.reduce((n, h) => n + sources(after.get(h)!).length * listen.get(h)!.size, 0);
+  const connected = hosts.reduce((n, h) => n + sources(after.get(h)!).flat().length, 0);
+  Object.assign(timings, { firewallCrossGuestPortsAllowed: crossGuestFlows, firewallProbesConnected: connected, firewallProbesBlocked: probes - connected });
+}, 180_000);
+
 test("a second full run changes nothing", async () => {
   const before = await allContainers();
   const units = async (g: Guest) => ok(g, "systemctl show -p ActiveEnterTimestampMonotonic --value docker.service ssh.service containerd.service");
@@ -213,13 +299,15 @@ test("after restarting the core guest everything comes back healthy", async () =
   const back = await waitHealthy(guest("core"));
   timings["coreRestartToHealthySeconds"] = (Date.now() - t) / 1000;
   expect([...back.keys()].sort()).toEqual(["backend", "db", "grafana", "jaeger", "prometheus"]);
+  // The ruleset came back at boot, as rendered (the unit loads it before the network).
+  expect(await ok(guest("core"), "systemctl is-active parity-firewall.service && nft list table inet parity_guest | grep -c 'tcp dport 22 accept'")).toBe("active\n1");
   expect(JSON.parse(await ok(guest("workers-b"), `curl -fsS --max-time 5 ${env("backend")["KTRDR_API_URL"]}/health`))).toMatchObject({ status: "ok" });
   expect(await ok(guest("core"), "mountpoint -q /mnt/ktrdr-shared && cat /mnt/ktrdr-shared/worker.txt")).toBe("from-worker");
   // Nothing for the deployment to redo: the same containers were restarted by their policy.
   expect((await up(planned, tb, { ...state, rerunUnchangedSteps: false })).changed).toEqual([]);
 });
 
-test("scaling backtest workers 1 → 3 by a config edit adds exactly two containers on the right guests and ports", async () => {
+test("scaling backtest workers 1 → 3 by a config edit adds exactly two containers on the right guests and ports, and opens their flows' ports", async () => {
   const before = await allContainers();
   const scaled = await planTestbed({ workerReplicas: { "backtest-worker": 3 } });
   const oldNames = new Set(ofType(planned.resources, CONTAINER).map((c) => String(c.rawInputs["name"])));
@@ -228,13 +316,24 @@ test("scaling backtest workers 1 → 3 by a config edit adds exactly two contain
   // Two more scrape jobs: Prometheus's configuration changed, so its container is replaced with it.
   expect([...declaredJobs(scaled).keys()].sort()).toEqual(["backend", "backtest-worker-1", "backtest-worker-2", "backtest-worker-3", "prometheus", "training-worker-1"]);
 
+  // New published ports (5004 on workers-c, 5007 on workers-b) for core's backend and Prometheus, and
+  // workers-c's new worker reaching core's backend and jaeger: every guest's ruleset changes.
+  const rulesetChanged = hosts.filter((h) => plannedRuleset(scaled, h) !== plannedRuleset(planned, h)).sort();
+  expect(rulesetChanged).toEqual(["core", "workers-b", "workers-c"]);
+
   const result = await up(scaled, tb, { ...state, rerunUnchangedSteps: false });
   timings["scaleUpSeconds"] = result.seconds;
-  // Unchanged triggers: no provisioning step re-runs. Only health gates run: the new slots' (slot 3
-  // after slot 2) and Prometheus's, whose container is replaced with its new configuration.
-  const gates = result.steps.map((s) => s.name);
-  expect([...gates].sort()).toEqual(["backtest-worker-2-health-wait", "backtest-worker-3-health-wait", "prometheus-health-wait"]);
-  expect(gates.indexOf("backtest-worker-2-health-wait")).toBeLessThan(gates.indexOf("backtest-worker-3-health-wait"));
+  // Besides those guests' firewall steps no provisioning step re-runs (their triggers are unchanged). The health
+  // gates run for the new slots (slot 3 after slot 2) and Prometheus, whose container is replaced with its new configuration.
+  const ran = result.steps.map((s) => s.name);
+  expect([...ran].sort()).toEqual([
+    "backtest-worker-2-health-wait", "backtest-worker-3-health-wait", "prometheus-health-wait",
+    ...rulesetChanged.map((h) => `${h}-guest-firewall-run`),
+  ].sort());
+  expect(ran.indexOf("backtest-worker-2-health-wait")).toBeLessThan(ran.indexOf("backtest-worker-3-health-wait"));
+  for (const s of result.steps.filter((x) => x.name.endsWith("-guest-firewall-run"))) {
+    expect({ step: s.name, changed: s.changedFiles, reloaded: s.stdout.includes("loading the ingress rules") }).toEqual({ step: s.name, changed: [GUEST_NFT_FILE], reloaded: true });
+  }
   expect(result.changed.filter((c) => c.startsWith("container ")).sort()).toEqual([
     "container backtest-worker-2@parity-t-e2e-workers-c",
     "container backtest-worker-3@parity-t-e2e-workers-b",
@@ -258,4 +357,7 @@ test("scaling backtest workers 1 → 3 by a config edit adds exactly two contain
     expect(url).toBe(`http://${host}.ktrdr.parity-testbed:${n.endsWith("2") ? 5004 : 5007}`);
     expect(JSON.parse(await ok(guest("core"), `curl -fsS --max-time 5 ${url}/health`))).toEqual({ status: "ok", service: n });
   }
+  // workers-c now runs a worker: its flows to core's backend (and jaeger) are open from that guest.
+  expect(JSON.parse(await ok(guest("workers-c"), `curl -fsS --max-time 5 ${env("backend")["KTRDR_API_URL"]}/health`))).toMatchObject({ status: "ok" });
+  expect(await reachableFrom(guest("workers-c"), guest("core").ipv4, [22, 4317, 8000, 9090])).toEqual([4317, 8000]);
 });

@@ -3,7 +3,7 @@
  * operator's workstation, a monitor, another host): a veth pair with one end on the bridge and
  * the other, addressed, in the namespace. Probes run from inside it with bash's /dev/tcp.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFile, execFileSync, spawnSync } from "node:child_process";
 import { BRIDGE, PREFIX_LEN } from "../../../tools/testbed/host";
 
 export class LanNamespace {
@@ -40,7 +40,29 @@ ip -n ${name} link set ${veth} up`);
     return spawnSync("ip", ["netns", "exec", this.name, "timeout", String(seconds), "bash", "-c", `exec 3<>/dev/tcp/${host}/${port}`], { stdio: "ignore" }).status === 0;
   }
 
+  /** The ports of `ports` on host that accept a TCP connection within `seconds`, probed in parallel. */
+  reachable(host: string, ports: readonly number[], seconds = 2): Promise<number[]> {
+    return new Promise((done, fail) => {
+      execFile("ip", ["netns", "exec", this.name, "bash", "-c", probeScript(host, ports, seconds)], { timeout: (seconds + 10) * 1000 }, (e, stdout) => (e ? fail(e) : done(parseProbe(stdout))));
+    });
+  }
+
   remove(): void {
     LanNamespace.remove(this.name, this.address);
   }
+}
+
+/**
+ * A bash script that tries every port at once with /dev/tcp and prints, one a line, those that
+ * accept within `seconds`; a refusal and a drop both print nothing. Runs in a namespace or a guest.
+ */
+export function probeScript(host: string, ports: readonly number[], seconds = 2): string {
+  if (!/^[\d.]+$/.test(host)) throw new Error(`probe host ${host} is not an IPv4 address`);
+  const list = ports.map((p) => String(Math.trunc(p))).join(" ");
+  return `for p in ${list}; do ( timeout ${seconds} bash -c "exec 3<>/dev/tcp/${host}/$p" 2>/dev/null && echo "$p" ) & done; wait`;
+}
+
+/** The ports a {@link probeScript} printed, ascending. */
+export function parseProbe(stdout: string): number[] {
+  return stdout.split("\n").filter((l) => /^\d+$/.test(l.trim())).map(Number).sort((a, b) => a - b);
 }

@@ -9,12 +9,12 @@ const homelab = loadStackModel("homelab", ROOT);
 const sa = loadStackModel("stock-analysis", ROOT);
 
 describe("guest plan", () => {
-  test("a Docker guest: bootstrap, the in-guest firewall, the engine; everything after bootstrap", () => {
+  test("a Docker guest: bootstrap, the in-guest firewall, then the engine (it publishes ports; both use apt)", () => {
     const plan = guestPlan(homelab, homelab.hosts.find((h) => h.name === "workers-b")!);
     expect(plan.steps.map((s) => [s.key, s.after, s.service])).toEqual([
       ["bootstrap", [], false],
       ["guest-firewall", ["bootstrap"], false],
-      ["docker-engine", ["bootstrap"], false],
+      ["docker-engine", ["bootstrap", "guest-firewall"], false],
     ]);
     expect(plan.steps[2]!.bundle).toEqual(renderDockerEngine());
     expect(planPackages(plan.steps)).toEqual(["ca-certificates", "curl", "docker.io", "gnupg", "nftables"]);
@@ -23,7 +23,7 @@ describe("guest plan", () => {
 
   test("no in-guest firewall step while the stack leaves it off", () => {
     const off = { ...homelab, proxmox: { ...homelab.proxmox!, network: { ...homelab.proxmox!.network, inGuestFirewall: false } } };
-    expect(guestPlan(off, homelab.hosts[0]!).steps.map((s) => s.key)).toEqual(["bootstrap", "docker-engine"]);
+    expect(guestPlan(off, homelab.hosts[0]!).steps.map((s) => [s.key, s.after])).toEqual([["bootstrap", []], ["docker-engine", ["bootstrap"]]]);
   });
 
   test("in-guest services after bootstrap, in their own order, with their secrets by stack name", () => {

@@ -113,6 +113,16 @@ export function sharedExportStep(resources: readonly RecordedResource[]): { scri
   return { script, exportPath: m[1]! };
 }
 
+/** The content an entrypoint installs at `path` (its base64 payload), or undefined when it installs nothing there. */
+export function installedFile(entrypoint: string, path: string): string | undefined {
+  const start = `install_file '${path}' `;
+  const at = entrypoint.indexOf(start);
+  if (at < 0) return undefined;
+  const m = /^[^\n]*<<'PARITY_PAYLOAD'\n([A-Za-z0-9+/=\n]*?)\n?PARITY_PAYLOAD$/m.exec(entrypoint.slice(at));
+  if (!m) throw new Error(`the payload of ${path} is not a PARITY_PAYLOAD heredoc: update installedFile`);
+  return Buffer.from((m[1] ?? "").replace(/\n/g, ""), "base64").toString("utf8");
+}
+
 export function assetText(copy: RecordedResource): string {
   const text = obj(obj(copy.rawInputs["source"])["asset"])["text"];
   if (typeof text !== "string") throw new Error(`${copy.name}: source is not a string asset`);
