@@ -43,7 +43,7 @@ ip -n ${name} link set ${veth} up`);
   /** The ports of `ports` on host that accept a TCP connection within `seconds`, probed in parallel. */
   reachable(host: string, ports: readonly number[], seconds = 2): Promise<number[]> {
     return new Promise((done, fail) => {
-      execFile("ip", ["netns", "exec", this.name, "bash", "-c", probeScript(host, ports, seconds)], { timeout: (seconds + 10) * 1000 }, (e, stdout) => (e ? fail(e) : done(parseProbe(stdout))));
+      execFile("ip", ["netns", "exec", this.name, "bash", "-c", probeScript(host, ports, seconds)], { timeout: (seconds + 10) * 1000 }, (e, stdout) => (e ? fail(new Error(`probe from ${this.name} to ${host} failed: ${e.message}`)) : done(parseProbe(stdout))));
     });
   }
 
