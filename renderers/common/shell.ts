@@ -7,6 +7,7 @@
  * a file in this run (`PARITY_CHANGED_FILES`).
  */
 import { shq } from "../../core/shell";
+import { APT_GET } from "../aptInstall";
 
 /**
  * The common head of every script. `step` names the step in log lines.
@@ -50,9 +51,9 @@ ensure_packages() {
   [ "\${#missing[@]}" -eq 0 ] && return 0
   log "installing packages: \${missing[*]}"
   # Lists may be stale on a fresh guest; refresh once per run, only when something is missing.
-  if [ -z "\${PARITY_APT_UPDATED:-}" ]; then apt-get update -q >/dev/null; PARITY_APT_UPDATED=1; fi
+  if [ -z "\${PARITY_APT_UPDATED:-}" ]; then ${APT_GET} update -q >/dev/null; PARITY_APT_UPDATED=1; fi
   # confold/confdef: never let dpkg prompt about (or overwrite) a conffile Parity placed first.
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \\
+  DEBIAN_FRONTEND=noninteractive ${APT_GET} install -y -q --no-install-recommends \\
     -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "\${missing[@]}" >/dev/null
   PARITY_INSTALLED_PACKAGES+="\${missing[*]} "
 }

@@ -1,4 +1,5 @@
 /** The PostgreSQL step's script: packages, cluster, config reload/restart, roles, migrations. */
+import { APT_GET } from "../aptInstall";
 import type { ResolvedPostgres } from "../postgres";
 import { scriptPrelude } from "../common/shell";
 import { bashArray, shq } from "../../core/shell";
@@ -37,7 +38,7 @@ ensure_packages ${packages.map(shq).join(" ")}
 # (Debian 12 ships no pgvector package, for example) instead of failing inside apt.
 for pkg in ${bashArray(extPackages).slice(1, -1)}; do
   package_installed "$pkg" && continue
-  if [ -z "\${PARITY_APT_UPDATED:-}" ]; then apt-get update -q >/dev/null; PARITY_APT_UPDATED=1; fi
+  if [ -z "\${PARITY_APT_UPDATED:-}" ]; then ${APT_GET} update -q >/dev/null; PARITY_APT_UPDATED=1; fi
   apt-cache show "$pkg" >/dev/null 2>&1 \\
     || die "extension package $pkg is not available from this guest's apt sources (Debian 12 does not ship it); add a repository that provides it or remove the extension"
   ensure_packages "$pkg"
