@@ -1,4 +1,6 @@
+import { join } from "node:path";
 import type { RecordedResource } from "../../tools/mockRuntime";
+import type { ConstructInput } from "./constructComponent";
 import { runOnServer } from "./pools";
 
 /** What a component test asks the component server (componentServer.ts) to run. */
@@ -56,3 +58,26 @@ export async function runComponent(program: string, input: unknown, config: Reco
     },
   };
 }
+
+const CONSTRUCT = join(__dirname, "constructComponent.ts");
+
+/** `pulumi.secret(value)` in `construct`'s arguments. */
+export const secret = (value: unknown) => ({ $secret: value });
+/** A resource of the run named `name` (type test:index:Stand) in `construct`'s arguments. */
+export const resource = (name: string) => ({ $resource: name });
+/** The URN of `resource(name)`. */
+export const standUrn = (name: string) => `urn:pulumi:${STACK}::${PROJECT}::test:index:Stand::${name}`;
+
+/**
+ * Constructs the component `input` names from data (constructComponent.ts): for components
+ * whose arguments are data, secrets (`secret`) and resources (`resource`) only.
+ */
+export function construct(input: ConstructInput, config?: Record<string, string>): Promise<ComponentRun> {
+  return runComponent(CONSTRUCT, input, config);
+}
+
+/**
+ * Each resource as `[type, name, parent]`, by name: the component's tree. (Registration order
+ * follows when each resource's inputs resolve, which is the SDK's business, not the component's.)
+ */
+export const tree = (run: ComponentRun) => run.resources.map((r) => [r.type, r.name, r.parent]).sort((a, b) => (a[1]! < b[1]! ? -1 : 1));

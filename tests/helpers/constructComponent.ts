@@ -1,0 +1,48 @@
+import * as pulumi from "@pulumi/pulumi";
+import { resolve } from "node:path";
+
+/** What componentRun.ts's `construct` sends: a component by module and export, and its arguments as data. */
+export interface ConstructInput {
+  /** The component's module, relative to the repository root ("components/azure/network"). */
+  readonly module: string;
+  readonly export: string;
+  readonly name: string;
+  /** The arguments; `{ $secret: v }` is `pulumi.secret(v)`, `{ $resource: name }` a resource of the run. */
+  readonly args: unknown;
+  /** Component properties whose values the run returns as outputs. */
+  readonly outputs?: readonly string[];
+}
+
+const ROOT = resolve(__dirname, "../..");
+
+/**
+ * A resource that components wait for or refer to (`after`, `dependsOn`), registered as itself:
+ * its URN is what a test expects in dependencies.
+ */
+class Stand extends pulumi.CustomResource {
+  constructor(name: string) {
+    super("test:index:Stand", name, {});
+  }
+}
+
+function revive(v: unknown, stands: Map<string, Stand>): unknown {
+  if (Array.isArray(v)) return v.map((x) => revive(x, stands));
+  if (!v || typeof v !== "object") return v;
+  const o = v as Record<string, unknown>;
+  if ("$secret" in o) return pulumi.secret(revive(o["$secret"], stands));
+  if ("$resource" in o) {
+    const name = String(o["$resource"]);
+    if (!stands.has(name)) stands.set(name, new Stand(name));
+    return stands.get(name);
+  }
+  return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, revive(x, stands)]));
+}
+
+/** Component server program (componentServer.ts): constructs the component `input` names. */
+export default function build(input: ConstructInput): Record<string, unknown> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Component = (require(resolve(ROOT, input.module)) as Record<string, new (name: string, args: unknown) => Record<string, unknown>>)[input.export];
+  if (!Component) throw new Error(`${input.module} exports no ${input.export}`);
+  const component = new Component(input.name, revive(input.args, new Map()));
+  return Object.fromEntries((input.outputs ?? []).map((k) => [k, component[k]]));
+}
