@@ -9,7 +9,10 @@ export interface ConstructInput {
   readonly name: string;
   /** The arguments; `{ $secret: v }` is `pulumi.secret(v)`, `{ $resource: name }` a resource of the run. */
   readonly args: unknown;
-  /** Component properties whose values the run returns as outputs. */
+  /**
+   * Component properties whose values the run returns as outputs: an Output as
+   * `{ value, secret }`, a map of Outputs as a map of those, anything else as it is.
+   */
   readonly outputs?: readonly string[];
 }
 
@@ -38,11 +41,18 @@ function revive(v: unknown, stands: Map<string, Stand>): unknown {
   return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, revive(x, stands)]));
 }
 
+/** An Output's value and whether it is secret (stack outputs lose secret-ness on the way out). */
+function exposed(v: unknown): unknown {
+  if (pulumi.Output.isInstance(v)) return { value: v, secret: pulumi.isSecret(v) };
+  if (v && typeof v === "object" && !pulumi.Resource.isInstance(v) && Object.values(v).every((x) => pulumi.Output.isInstance(x))) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, exposed(x)]));
+  return v;
+}
+
 /** Component server program (componentServer.ts): constructs the component `input` names. */
 export default function build(input: ConstructInput): Record<string, unknown> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Component = (require(resolve(ROOT, input.module)) as Record<string, new (name: string, args: unknown) => Record<string, unknown>>)[input.export];
   if (!Component) throw new Error(`${input.module} exports no ${input.export}`);
   const component = new Component(input.name, revive(input.args, new Map()));
-  return Object.fromEntries((input.outputs ?? []).map((k) => [k, component[k]]));
+  return Object.fromEntries((input.outputs ?? []).map((k) => [k, exposed(component[k])]));
 }
