@@ -54,5 +54,6 @@ export default function build(input: ConstructInput): Record<string, unknown> {
   const Component = (require(resolve(ROOT, input.module)) as Record<string, new (name: string, args: unknown) => Record<string, unknown>>)[input.export];
   if (!Component) throw new Error(`${input.module} exports no ${input.export}`);
   const component = new Component(input.name, revive(input.args, new Map()));
-  return Object.fromEntries((input.outputs ?? []).map((k) => [k, exposed(component[k])]));
+  // An undefined property is left out (a stack output cannot be undefined).
+  return Object.fromEntries((input.outputs ?? []).filter((k) => component[k] !== undefined).map((k) => [k, exposed(component[k])]));
 }
