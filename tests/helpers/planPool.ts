@@ -81,6 +81,7 @@ export class PlanPool {
     for (let i = 1; i < this.servers.length; i++) if ((this.servers[i]?.sent.length ?? 0) < (this.servers[slot]?.sent.length ?? 0)) slot = i;
     const server = this.servers[slot] ?? this.start(slot);
     server.sent.push(job);
+    hold(server, true);
     server.child.stdin!.write(job.line);
   }
 
@@ -92,6 +93,7 @@ export class PlanPool {
       const out = line.replace(/^done /, "");
       const i = server.sent.findIndex((j) => j.out === out);
       if (i !== -1) server.sent.splice(i, 1)[0]!.done();
+      if (!server.sent.length) hold(server, false);
     });
     child.on("exit", (code, signal) => {
       if (this.servers[slot] === server) this.servers[slot] = undefined;
@@ -103,9 +105,7 @@ export class PlanPool {
       }
       for (const job of queued) this.send(job);
     });
-    // An idle server must not keep the process that owns the pool alive.
-    child.unref();
-    for (const stream of [child.stdin, child.stdout] as unknown as { unref?: () => void }[]) stream.unref?.();
+    hold(server, false);
     return server;
   }
 
@@ -113,5 +113,16 @@ export class PlanPool {
   private fail(job: Job, message: string): void {
     writeFileSync(job.out, JSON.stringify({ error: { message, contract: false } }));
     job.done();
+  }
+}
+
+/**
+ * A server with jobs keeps the process that owns the pool alive until they are answered; an idle
+ * one does not (the process may end with it idle: its stdin closes, and it exits).
+ */
+function hold(server: Server, busy: boolean): void {
+  for (const handle of [server.child, server.child.stdin, server.child.stdout] as unknown as { ref?: () => void; unref?: () => void }[]) {
+    if (busy) handle.ref?.();
+    else handle.unref?.();
   }
 }
