@@ -6,7 +6,7 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/tests"],
   testMatch: ["**/tests/unit/**/*.test.ts"],
-  transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
+  transform: { "^.+\\.ts$": "<rootDir>/tests/helpers/esbuildTransform.js" },
   globalSetup: "<rootDir>/tests/helpers/globalSetup.ts",
   globalTeardown: "<rootDir>/tests/helpers/globalTeardown.ts",
   testTimeout: 30000,

@@ -29,8 +29,12 @@ export function readStackFile(stack: string, root = process.cwd()): StackFile {
 
 /** A stack file's `parity:` keys without the namespace, as the contract receives them (copies: edit freely). */
 export function rawStackConfig(stack: string, root = process.cwd()): Record<string, unknown> {
-  const { values } = readStackFile(stack, root);
-  return Object.fromEntries(Object.entries(values).filter(([k]) => k.startsWith("parity:")).map(([k, v]) => [k.slice("parity:".length), structuredClone(v)]));
+  return parityKeys(readStackFile(stack, root));
+}
+
+/** A read stack file's `parity:` keys without the namespace (copies: the caller may edit them). */
+export function parityKeys(file: StackFile): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(file.values).filter(([k]) => k.startsWith("parity:")).map(([k, v]) => [k.slice("parity:".length), structuredClone(v)]));
 }
 
 /** Loads, validates and models a stack file the way the program does (no Pulumi, no network). */

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { readdirSync } from "node:fs";
 import { caseArb, applyMutations, Raw } from "../../../tools/fuzz/configMutations";
 import { checkConfig } from "../../../tools/fuzz/checkConfig";
-import { PlanClient } from "../../../tools/fuzz/planClient";
+import { planStack } from "../../helpers/planStack";
 import { ROOT, rawStackConfig } from "../../helpers/stackConfig";
 
 /**
@@ -13,7 +13,7 @@ import { ROOT, rawStackConfig } from "../../helpers/stackConfig";
  * What runs per accepted mutation: the model and every in-guest renderer, in this process.
  * The whole program under the mock engine (components, provider inputs, resource names) costs
  * ~0.5 s per config, so only a seeded sample of the accepted ones is planned here (PLANNED),
- * in one plain-node process; `npm run bench:contract` plans many more. Reproduce a failure
+ * by the run's plan servers (helpers/planStack.ts); `npm run bench:contract` plans many more. Reproduce a failure
  * with the seed it prints: PARITY_FUZZ_SEED=<seed> npx jest tests/unit/contract/property.
  */
 const STACKS = readdirSync(ROOT).flatMap((f) => /^Pulumi\.([^.]+)\.yaml$/.exec(f)?.[1] ?? []).sort();
@@ -22,13 +22,16 @@ const SEED = Number(process.env["PARITY_FUZZ_SEED"] ?? 20261201);
 const RUNS = 500;
 const PLANNED = 2;
 
-let planner: PlanClient;
 const accepted: { stack: string; raw: Raw; mutations: string }[] = [];
 let rejected = 0;
 
-// Started first: the worker loads the SDK while the mutations are validated.
-beforeAll(() => { planner = new PlanClient(ROOT); });
-afterAll(() => planner.close());
+/** A stack file's values with its `parity:` keys replaced by `raw`'s. */
+function withConfig(raw: Raw): (values: Record<string, unknown>) => void {
+  return (values) => {
+    for (const key of Object.keys(values)) if (key.startsWith("parity:")) delete values[key];
+    for (const [key, v] of Object.entries(raw)) values[`parity:${key}`] = v;
+  };
+}
 
 describe(`${RUNS} seeded mutations of ${STACKS.length} stack files (seed ${SEED})`, () => {
   it("are each refused with key-path problems, or accepted with a model and renderers that do not throw", () => {
@@ -59,9 +62,9 @@ describe(`${RUNS} seeded mutations of ${STACKS.length} stack files (seed ${SEED}
       const pool = byStack.get(stacks[(rng[i]! + i) % stacks.length]!)!;
       return pool[rng[i + PLANNED]! % pool.length]!;
     });
-    const results = await Promise.all(sample.map((a) => planner.plan(a.stack, a.raw)));
+    const results = await Promise.all(sample.map((a) => planStack(a.stack, withConfig(a.raw)).then((p) => ({ resources: p.resources.length }), (e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }))));
     results.forEach((r, i) => {
-      if (!r.ok) throw new Error(`accepted ${sample[i]!.stack} mutation ${sample[i]!.mutations} failed to plan: ${r.error}`);
+      if ("error" in r) throw new Error(`accepted ${sample[i]!.stack} mutation ${sample[i]!.mutations} failed to plan: ${r.error}`);
       expect(r.resources).toBeGreaterThan(5);
     });
   });

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync, copyFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,8 +9,27 @@ import { ROOT } from "../../helpers/stackConfig";
 // What `npm run plan` runs (the global setup compiled it).
 const PLAN = join(ROOT, "dist/plan.js");
 
-function planIn(dir: string, stack: string, ...args: string[]) {
-  return spawnSync(process.execPath, [PLAN, stack, ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, GHCR_TOKEN: "" } });
+interface Exit {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a process to its end. Async: the file's four plans run side by side (each ~1 s of CPU). */
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Exit> {
+  return new Promise((done, fail) => {
+    const child = spawn(command, args, { cwd, env });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (d: Buffer) => out.push(d));
+    child.stderr.on("data", (d: Buffer) => err.push(d));
+    child.on("error", fail);
+    child.on("close", (status) => done({ status, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
+  });
+}
+
+function planIn(dir: string, stack: string, ...args: string[]): Promise<Exit> {
+  return run(process.execPath, [PLAN, stack, ...args], dir, { ...process.env, GHCR_TOKEN: "" });
 }
 
 /** A scratch project: the real program and Pulumi.yaml, with a stack file we can break. */
@@ -23,40 +42,56 @@ function scratch(edit: (doc: { config: Record<string, unknown> }) => void): stri
   return dir;
 }
 
+/** The plans this file runs, started together before its first test. */
+let plans: Record<"json" | "large" | "invalid" | "secure", Promise<Exit>>;
+
+beforeAll(() => {
+  const large = scratch((doc) => {
+    for (const pool of doc.config["parity:workers"] as { replicas: number; maxReplicas: number; limits: { memoryMb: number } }[]) {
+      pool.replicas = pool.maxReplicas = 30;
+      pool.limits.memoryMb = 128; // 30 + 30 replicas fit the two worker guests
+    }
+  });
+  const invalid = scratch((doc) => {
+    (doc.config["parity:hosts"] as Record<string, unknown>[])[1]!["vmid"] = 210;
+    doc.config["parity:images"] = { ...(doc.config["parity:images"] as object), grafana: "grafana/grafana:latest" };
+  });
+  const secure = scratch((doc) => {
+    doc.config["parity:grafanaPassword"] = { secure: "AAABAKx0c2VjcmV0" };
+  });
+  plans = {
+    json: run(process.execPath, [PLAN, "homelab", "--json"], ROOT),
+    // Through a pipe to a slow reader: process.exit right after a write cut it at the pipe's
+    // buffer (64 KiB, or what node had written synchronously before it: 128 KiB here).
+    large: run("sh", ["-c", `"${process.execPath}" "${PLAN}" broken --json | (sleep 0.2; cat)`], large, { ...process.env, GHCR_TOKEN: "" }),
+    invalid: planIn(invalid, "broken"),
+    secure: planIn(secure, "broken"),
+  };
+});
+
 describe("npm run plan", () => {
-  it("prints one JSON document with stack, target, resources, env and outputs", () => {
-    const out = execFileSync(process.execPath, [PLAN, "homelab", "--json"], { cwd: ROOT, encoding: "utf8" });
-    const plan = JSON.parse(out) as Plan;
+  it("prints one JSON document with stack, target, resources, env and outputs", async () => {
+    const r = await plans.json;
+    expect(r.status).toBe(0);
+    const plan = JSON.parse(r.stdout) as Plan;
     expect(Object.keys(plan)).toEqual(["stack", "target", "resources", "env", "outputs"]);
     expect(plan.stack).toBe("homelab");
     expect(plan.target).toBe("proxmox");
     expect(plan.resources[0]).toEqual({ type: "pulumi:pulumi:Stack", name: "parity-homelab", parent: null, inputs: {} });
-    expect(plan.resources.find((r) => r.name === "core-lxc")).toMatchObject({ type: "proxmoxve:index/containerLegacy:ContainerLegacy", parent: "core" });
-    expect(plan.env["backend"]!["DB_PASSWORD"]).toBe("[secret]");
+    expect(plan.resources.find((r: { name: string }) => r.name === "core-lxc")).toMatchObject({ type: "proxmoxve:index/containerLegacy:ContainerLegacy", parent: "core" });
+    expect(plan.env["backend"]?.["DB_PASSWORD"]).toBe("[secret]");
   });
 
-  it("writes a plan larger than a pipe's buffer in full before it exits", () => {
-    const dir = scratch((doc) => {
-      for (const pool of doc.config["parity:workers"] as { replicas: number; maxReplicas: number; limits: { memoryMb: number } }[]) {
-        pool.replicas = pool.maxReplicas = 30;
-        pool.limits.memoryMb = 128; // 30 + 30 replicas fit the two worker guests
-      }
-    });
-    // Through a pipe to a slow reader: process.exit right after a write cut it at the pipe's
-    // buffer (64 KiB, or what node had written synchronously before it: 128 KiB here).
-    const r = spawnSync("sh", ["-c", `"${process.execPath}" "${PLAN}" broken --json | (sleep 0.2; cat)`], { cwd: dir, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, env: { ...process.env, GHCR_TOKEN: "" } });
+  it("writes a plan larger than a pipe's buffer in full before it exits", async () => {
+    const r = await plans.large;
     expect(r.stderr).toBe("");
     expect(r.stdout.length).toBeGreaterThan(256 * 1024);
     const plan = JSON.parse(r.stdout) as Plan;
-    expect(plan.resources.filter((x) => /^(backtest|training)-worker-\d+-container$/.test(x.name))).toHaveLength(60);
+    expect(plan.resources.filter((x: { name: string }) => /^(backtest|training)-worker-\d+-container$/.test(x.name))).toHaveLength(60);
   });
 
-  it("exits non-zero with the validation report on a bad config, before any resource", () => {
-    const dir = scratch((doc) => {
-      (doc.config["parity:hosts"] as Record<string, unknown>[])[1]!["vmid"] = 210;
-      doc.config["parity:images"] = { ...(doc.config["parity:images"] as object), grafana: "grafana/grafana:latest" };
-    });
-    const r = planIn(dir, "broken");
+  it("exits non-zero with the validation report on a bad config, before any resource", async () => {
+    const r = await plans.invalid;
     expect(r.status).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain("Stack config of 'broken' is invalid: 2 problems");
@@ -65,11 +100,8 @@ describe("npm run plan", () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it("refuses a secure: value in a stack file", () => {
-    const dir = scratch((doc) => {
-      doc.config["parity:grafanaPassword"] = { secure: "AAABAKx0c2VjcmV0" };
-    });
-    const r = planIn(dir, "broken");
+  it("refuses a secure: value in a stack file", async () => {
+    const r = await plans.secure;
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("parity:grafanaPassword: is a secure: value in the stack file");
   });
