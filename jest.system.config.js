@@ -6,7 +6,7 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/tests"],
   testMatch: ["**/tests/system/**/*.test.ts"],
-  transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
+  transform: { "^.+\\.ts$": "<rootDir>/tests/helpers/esbuildTransform.js" },
   testTimeout: 600000,
   maxWorkers: 1,
 };
