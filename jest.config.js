@@ -10,4 +10,8 @@ module.exports = {
   globalSetup: "<rootDir>/tests/helpers/globalSetup.ts",
   globalTeardown: "<rootDir>/tests/helpers/globalTeardown.ts",
   testTimeout: 30000,
+  // Two test workers even on two cores (jest's default would be one): test files wait on the
+  // plan servers and child processes much of the time, so a second worker fills those waits.
+  // Measured on this 2-core machine, idle: 24–25 s against 31–33 s with one, ~10% more CPU.
+  maxWorkers: 2,
 };

@@ -3,43 +3,19 @@
  * guest plan, built the way the stack builds it — its children's types, names, parents, order
  * and key inputs, without running the whole program.
  */
-import type { RecordedResource } from "../../../tools/mockRuntime";
-import type { HostModel, PlatformModel } from "../../../model/types";
-import { bundleHash, encodeSecretStdin, renderEntrypoint } from "../../../renderers/bundle";
-import { loadStackModel } from "../../../tools/stackFiles";
-import { guestPlan } from "../../../targets/proxmox/guestPlan";
-import { ROOT } from "../../helpers/stackConfig";
+import { join } from "node:path";
+import type { RecordedResource } from "../../../../tools/mockRuntime";
+import type { HostModel } from "../../../../model/types";
+import { bundleHash, encodeSecretStdin, renderEntrypoint } from "../../../../renderers/bundle";
+import { loadStackModel } from "../../../../tools/stackFiles";
+import { guestPlan } from "../../../../targets/proxmox/guestPlan";
+import { runComponent } from "../../../helpers/componentRun";
+import { ROOT } from "../../../helpers/stackConfig";
+import { BUILT, SSH } from "./proxmoxGuest.fixtures";
+import type { ProxmoxGuestInput } from "./proxmoxGuest.program";
 
-type Mods = {
-  pulumi: typeof import("@pulumi/pulumi");
-  proxmox: typeof import("@muhlba91/pulumi-proxmoxve");
-  runtime: typeof import("../../../tools/mockRuntime");
-  guest: typeof import("../../../components/proxmox/proxmoxGuest");
-};
-
-const SSH = { host: "192.168.1.50", user: "root" };
-
-/** Runs `build` (which registers one ProxmoxGuest) against the recording engine; returns what it recorded. */
-async function record(build: (m: Mods) => void): Promise<readonly RecordedResource[]> {
-  let out: readonly RecordedResource[] = [];
-  await jest.isolateModulesAsync(async () => {
-    /* eslint-disable @typescript-eslint/no-require-imports */
-    const m: Mods = {
-      pulumi: require("@pulumi/pulumi") as Mods["pulumi"],
-      proxmox: require("@muhlba91/pulumi-proxmoxve") as Mods["proxmox"],
-      runtime: require("../../../tools/mockRuntime") as Mods["runtime"],
-      guest: require("../../../components/proxmox/proxmoxGuest") as Mods["guest"],
-    };
-    /* eslint-enable @typescript-eslint/no-require-imports */
-    const engine = m.runtime.useRecordingEngine({ project: "parity", stack: "unit", config: {} });
-    await m.pulumi.runtime.runInPulumiStack(async () => {
-      build(m);
-      return {};
-    });
-    out = (await engine.finish({})).resources;
-  });
-  return out;
-}
+const PROGRAM = join(__dirname, "proxmoxGuest.program.ts");
+const record = async (input: ProxmoxGuestInput): Promise<readonly RecordedResource[]> => (await runComponent(PROGRAM, input)).resources;
 
 function one(rs: readonly RecordedResource[], type: string, name: string): RecordedResource {
   const found = rs.filter((r) => r.type === type && r.name === name);
@@ -47,35 +23,12 @@ function one(rs: readonly RecordedResource[], type: string, name: string): Recor
   return found[0]!;
 }
 
-function args(model: PlatformModel, h: HostModel, m: Mods, secrets: Record<string, import("@pulumi/pulumi").Output<string>>) {
-  const px = model.proxmox!;
-  return {
-    host: h,
-    provider: new m.proxmox.Provider("proxmox", { endpoint: px.endpoint }),
-    lxc: { bridge: "vmbr0", gateway: "192.168.1.1", dnsServers: ["192.168.1.1"], searchDomain: model.domain, authorizedKeys: ["ssh-ed25519 AAAA test"], stack: model.stack },
-    stockTemplateFileId: "local:vztmpl/stock.tar.zst",
-    connection: SSH,
-    steps: guestPlan(model, h).steps,
-    secrets,
-  };
-}
-
 describe("ProxmoxGuest: a Docker guest (homelab's core)", () => {
   const model = loadStackModel("homelab", ROOT);
   const core = model.hosts.find((h) => h.name === "core")!;
-  const db = model.containers.find((c) => c.name === "db")!;
   let rs: readonly RecordedResource[];
   beforeAll(async () => {
-    rs = await record((m) => {
-      const secret = (name: string) => m.pulumi.secret(`value-of-${name}`);
-      const g = new m.guest.ProxmoxGuest("core", {
-        ...args(model, core, m, { ghcrToken: secret("ghcrToken") }),
-        firewall: model.guestFirewalls.find((f) => f.host === "core")!,
-        docker: { endpoint: "ssh://root@192.168.1.50", registries: [], networks: model.networks.filter((n) => n.host === "core") },
-        proxies: model.proxies.filter((p) => p.host === "core").map((proxy) => ({ proxy, labels: { "managed-by": "parity" } })),
-      });
-      g.placeService({ container: db, envs: ["POSTGRES_DB=ktrdr"], labels: { "managed-by": "parity" } });
-    });
+    rs = await record({ case: "docker-guest" });
   }, 60_000);
 
   it("is one component named after the guest, directly under the stack", () => {
@@ -133,17 +86,12 @@ describe("ProxmoxGuest: a Docker guest (homelab's core)", () => {
 describe("ProxmoxGuest: a guest from a built template with in-guest services (stock-analysis)", () => {
   const model = loadStackModel("stock-analysis", ROOT);
   const plain = model.hosts[0]!;
-  const host: HostModel = { ...plain, builtTemplate: { path: "/var/tmp/t.tar.gz", fileName: "t.tar.gz", sha256: "ab".repeat(32), datastore: "local" } };
+  const host: HostModel = { ...plain, builtTemplate: BUILT };
   const secretValues: Record<string, string> = {};
   let rs: readonly RecordedResource[];
   beforeAll(async () => {
-    rs = await record((m) => {
-      const secrets = Object.fromEntries(Object.keys(model.secrets).map((name) => {
-        secretValues[name] = `value-of-${name}`;
-        return [name, m.pulumi.secret(`value-of-${name}`)];
-      }));
-      new m.guest.ProxmoxGuest(host.name, args(model, host, m, secrets));
-    });
+    Object.keys(model.secrets).forEach((name) => (secretValues[name] = `value-of-${name}`));
+    rs = await record({ case: "built-template" });
   }, 60_000);
 
   it("uploads its own template under the guest and creates the LXC from it", () => {
