@@ -6,18 +6,11 @@
  */
 import type { Guest } from "../../../tools/testbed/testbed";
 import { ok } from "../../../tools/testbed/deploy/checks";
-import { parseProbe, probeScript } from "../lib/lanNamespace";
+import { LISTENING_COMMAND, parseListening, parseProbe, probeScript } from "../lib/lanNamespace";
 
 /** Listening TCP ports of a guest; a port is "wide" when any of its sockets is bound beyond loopback. */
 export async function listening(g: Guest): Promise<Map<number, boolean>> {
-  const out = new Map<number, boolean>();
-  for (const line of (await ok(g, "ss -Hltn")).split("\n").filter(Boolean)) {
-    const local = line.trim().split(/\s+/)[3]!;
-    const port = Number(local.slice(local.lastIndexOf(":") + 1));
-    const wide = !/^(127\.|\[::1\]|\[::ffff:127\.)/.test(local);
-    out.set(port, (out.get(port) ?? false) || wide);
-  }
-  return out;
+  return parseListening(await ok(g, LISTENING_COMMAND));
 }
 
 /** The ports of `ports` on `address` that accept a connection from inside guest `from`, probed in parallel. */

@@ -66,3 +66,21 @@ export function probeScript(host: string, ports: readonly number[], seconds = 2)
 export function parseProbe(stdout: string): number[] {
   return stdout.split("\n").filter((l) => /^\d+$/.test(l.trim())).map(Number).sort((a, b) => a - b);
 }
+
+/** The command that lists a machine's listening TCP sockets for {@link parseListening}. */
+export const LISTENING_COMMAND = "ss -Hltn";
+
+/**
+ * `ss -Hltn` output → listening TCP ports; a port is "wide" (true) when any of its sockets is
+ * bound beyond loopback, so it is one the firewall must decide about.
+ */
+export function parseListening(ssOutput: string): Map<number, boolean> {
+  const out = new Map<number, boolean>();
+  for (const line of ssOutput.split("\n").filter(Boolean)) {
+    const local = line.trim().split(/\s+/)[3]!;
+    const port = Number(local.slice(local.lastIndexOf(":") + 1));
+    const wide = !/^(127\.|\[::1\]|\[::ffff:127\.)/.test(local);
+    out.set(port, (out.get(port) ?? false) || wide);
+  }
+  return out;
+}

@@ -21,7 +21,7 @@ import { rawStackConfig } from "../../helpers/stackConfig";
 import { basicAuth, mustRunBundle, packageList, secretsFor, securityExposure, sh, unitStates, waitFor } from "./serviceHelpers";
 import { createDemoRepo, useDemoApp, type DemoRepo } from "./demoApp";
 import { RedisCluster } from "./redisCluster";
-import { LanNamespace } from "../lib/lanNamespace";
+import { LISTENING_COMMAND, LanNamespace, parseListening } from "../lib/lanNamespace";
 import { renderGuestFirewall } from "../../../renderers/guestFirewall";
 import { spawnSync } from "node:child_process";
 
@@ -474,13 +474,7 @@ describe("in-LXC services on a Debian 12 guest", () => {
     const other = LanNamespace.create("parity-lan-o", LAN_OTHER);
     try {
       // Every listening TCP socket of the guest, by port; "beyond loopback" when any address of it is.
-      const sockets = new Map<number, boolean>();
-      for (const line of (await sh(g, "ss -ltnH")).split("\n").filter(Boolean)) {
-        const local = line.trim().split(/\s+/)[3]!;
-        const port = Number(local.slice(local.lastIndexOf(":") + 1));
-        const wide = !/^(127\.|\[::1\]|\[::ffff:127\.)/.test(local);
-        sockets.set(port, (sockets.get(port) ?? false) || wide);
-      }
+      const sockets = parseListening(await sh(g, LISTENING_COMMAND));
       const ports = [...sockets.keys()].sort((a, b) => a - b);
       const reach = (ns: LanNamespace) => ports.filter((p) => ns.connects(g.ipv4, p));
       const fromHost = (port: number) => spawnSync("timeout", ["2", "bash", "-c", `exec 3<>/dev/tcp/${g.ipv4}/${port}`], { stdio: "ignore" }).status === 0;
