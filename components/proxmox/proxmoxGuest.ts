@@ -14,11 +14,12 @@ import { LxcHost, LxcHostArgs } from "./lxcHost";
 
 /** One provisioning step of the guest, as the proxmox target's guest plan lists it. */
 export interface GuestStepSpec {
+  /** Stable key; the step's resource is `<guest>-<key>`, or `<guest>-services-<key>` for service steps. */
   readonly key: string;
   readonly bundle: ProvisionBundle;
   /** Keys of earlier steps it waits for; a step that names none waits for the LXC. */
   readonly after: readonly string[];
-  /** Step env name → `parity:secrets` name. */
+  /** Step env name (what the bundle reads on stdin) → `parity:secrets` name; one entry per `bundle.secretEnv`. */
   readonly secrets: Readonly<Record<string, string>>;
   /** An in-guest service step: its resource is named `<guest>-services-<key>`, as it always was. */
   readonly service: boolean;

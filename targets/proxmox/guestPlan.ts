@@ -5,6 +5,7 @@
  */
 import type { HostServicesModel } from "../../model/hostServices";
 import type { HostModel, PlatformModel } from "../../model/types";
+import type { GuestStepSpec } from "../../components/proxmox/proxmoxGuest";
 import type { ProvisionBundle } from "../../renderers/bundle";
 import { renderDockerEngine } from "../../renderers/dockerEngine";
 import { renderFirstbootWait } from "../../renderers/firstbootWait";
@@ -14,16 +15,10 @@ import type { ServiceStepKey, serviceSteps } from "./serviceSteps";
 
 export type GuestStepKey = "firstboot" | "bootstrap" | "guest-firewall" | "docker-engine" | ServiceStepKey;
 
-export interface GuestStep {
-  /** Stable key; the step's resource is `<guest>-<key>`, or `<guest>-services-<key>` for {@link GuestStep.service} steps. */
+/** The component's step (what ProxmoxGuest registers), with this target's step keys. */
+export interface GuestStep extends GuestStepSpec {
   readonly key: GuestStepKey;
-  readonly bundle: ProvisionBundle;
-  /** Keys of steps that must finish first. The first step waits only for the LXC itself. */
   readonly after: readonly GuestStepKey[];
-  /** Step env name (what the bundle reads on stdin) → `parity:secrets` name; one entry per `bundle.secretEnv`. */
-  readonly secrets: Readonly<Record<string, string>>;
-  /** An in-guest service (PostgreSQL, Redis, RabbitMQ, native services, backup). */
-  readonly service: boolean;
 }
 
 export interface GuestPlan {
