@@ -129,10 +129,16 @@ function macFor(name: string): string {
   return ["02", ...[0, 1, 2, 3, 4].map((i) => (h[i] ?? 0).toString(16).padStart(2, "0"))].join(":");
 }
 
-function renderConfig(spec: GuestSpec, hostname: string): string {
+/**
+ * A test-bed guest's LXC config: unprivileged and idmapped like a Proxmox guest (unless
+ * `privileged`), on the bridge with a static address LXC sets before init, its binds as
+ * Proxmox mount points. `ipv4` is written as given ("10.231.0.11/24", or a placeholder the
+ * caller replaces under the host lock). Used for every guest the test bed and its suites create.
+ */
+export function lxcGuestConfig(spec: Omit<GuestSpec, "hostname" | "ipv4" | "sshAuthorizedKeys">, hostname: string, ipv4: string): string {
   const dir = `${LXC_PATH}/${spec.name}`;
   return [
-    `# Written by tools/testbed/testbed.ts; removed by destroyAllGuests().`,
+    `# Written by the test bed (tools/testbed); removed by destroyGuest().`,
     `lxc.include = /usr/share/lxc/config/common.conf`,
     ...(spec.privileged ? [] : [`lxc.include = /usr/share/lxc/config/userns.conf`]),
     ...(spec.nesting ? [`lxc.include = /usr/share/lxc/config/nesting.conf`] : []),
@@ -155,7 +161,7 @@ function renderConfig(spec: GuestSpec, hostname: string): string {
     `lxc.net.0.name = eth0`,
     `lxc.net.0.hwaddr = ${macFor(spec.name)}`,
     // LXC configures the static address before init; the guest runs no network manager.
-    `lxc.net.0.ipv4.address = @IP@/${PREFIX_LEN}`,
+    `lxc.net.0.ipv4.address = ${ipv4}`,
     `lxc.net.0.ipv4.gateway = ${GATEWAY}`,
     ...(spec.memoryMb ? [memoryLimitConfig(spec.memoryMb)] : []),
     ...(spec.binds ?? []).map((b) => {
@@ -194,7 +200,7 @@ dir=${shq(dir)}
 for ip in ${candidateAddresses(spec).join(" ")}; do
   if ! grep -qsxF "lxc.net.0.ipv4.address = $ip/${PREFIX_LEN}" ${LXC_PATH}/${NAME_PREFIX}*/config; then
     mkdir -p "$dir"
-    printf '%s' ${shq(renderConfig(spec, hostname))} | sed "s|@IP@|$ip|" > "$dir/config"
+    printf '%s' ${shq(lxcGuestConfig(spec, hostname, `@IP@/${PREFIX_LEN}`))} | sed "s|@IP@|$ip|" > "$dir/config"
     echo "$ip"; exit 0
   fi
 done

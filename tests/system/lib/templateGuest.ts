@@ -9,9 +9,9 @@
  * authorized keys with the stack's, as it does on Proxmox.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { BRIDGE, GATEWAY, PREFIX_LEN, memoryLimitConfig } from "../../../tools/testbed/host";
+import { GATEWAY, PREFIX_LEN } from "../../../tools/testbed/host";
 import { ExecResult, mustRun, mustRunLocked, run, shq, sleep } from "../../../tools/testbed/shell";
-import { destroyGuest, ensureTestbed } from "../../../tools/testbed/testbed";
+import { destroyGuest, ensureTestbed, lxcGuestConfig } from "../../../tools/testbed/testbed";
 
 const LXC_PATH = "/var/lib/lxc";
 const PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -86,38 +86,6 @@ export class TemplateGuest {
   }
 }
 
-function renderConfig(spec: TemplateGuestSpec, dir: string): string {
-  return [
-    `# Written by tests/system/lib/templateGuest.ts; removed by destroyGuest().`,
-    `lxc.include = /usr/share/lxc/config/common.conf`,
-    `lxc.include = /usr/share/lxc/config/userns.conf`,
-    // The template's services sandbox themselves; Proxmox needs features.nesting for that.
-    `lxc.include = /usr/share/lxc/config/nesting.conf`,
-    `lxc.arch = linux64`,
-    `lxc.uts.name = ${spec.hostname}`,
-    `lxc.rootfs.path = dir:${dir}/rootfs`,
-    // Unprivileged like Proxmox; the archive keeps uid 0 = root and the kernel maps at mount time.
-    `lxc.rootfs.options = idmap=container`,
-    `lxc.idmap = u 0 100000 65536`,
-    `lxc.idmap = g 0 100000 65536`,
-    `lxc.apparmor.profile = unconfined`,
-    `lxc.autodev = 1`,
-    `lxc.signal.halt = SIGRTMIN+3`,
-    `lxc.net.0.type = veth`,
-    `lxc.net.0.link = ${BRIDGE}`,
-    `lxc.net.0.flags = up`,
-    `lxc.net.0.name = eth0`,
-    `lxc.net.0.ipv4.address = ${spec.ipv4}`,
-    `lxc.net.0.ipv4.gateway = ${GATEWAY}`,
-    memoryLimitConfig(spec.memoryMb),
-    ...(spec.mount ? [`lxc.mount.entry = ${spec.mount.hostPath} ${spec.mount.guestPath.slice(1)} none bind,create=dir 0 0`] : []),
-    `lxc.console.logfile = ${dir}/console.log`,
-    `lxc.log.file = ${dir}/lxc.log`,
-    `lxc.log.level = ERROR`,
-    ``,
-  ].join("\n");
-}
-
 /** Unpacks the template into a new guest and starts it. Returns the guest and the start time (ms). */
 export async function createTemplateGuest(spec: TemplateGuestSpec): Promise<{ guest: TemplateGuest; startedAt: number }> {
   if (!/^parity-t-tpl-[a-z0-9-]+$/.test(spec.name)) throw new Error(`[template-guest] name ${spec.name} must start with parity-t-tpl-`);
@@ -131,7 +99,7 @@ if grep -qsxF ${shq(`lxc.net.0.ipv4.address = ${spec.ipv4}`)} ${LXC_PATH}/parity
   echo "address ${spec.ipv4} is taken by another test-bed guest" >&2; exit 1
 fi
 mkdir -p ${shq(dir)}
-printf '%s' ${shq(renderConfig(spec, dir))} > ${shq(`${dir}/config`)}
+printf '%s' ${shq(lxcGuestConfig({ name: spec.name, nesting: true, memoryMb: spec.memoryMb, binds: spec.mount ? [spec.mount] : [] }, spec.hostname, spec.ipv4))} > ${shq(`${dir}/config`)}
 `);
   const root = `${dir}/rootfs`;
   await mustRun("bash", ["-euo", "pipefail", "-c", `
