@@ -9,6 +9,7 @@
 import { createGuest, destroyGuest, ensureTestbed } from "../testbed/testbed";
 import { waitHealthy } from "../testbed/deploy/checks";
 import { createTestbed, destroyTestbed, up } from "../testbed/deploy/deploy";
+import { emptyDockerState } from "../testbed/deploy/docker";
 import { STACK, STACK_DIR, plannedGuests, planTestbed } from "../testbed/deploy/plan";
 import { guestPlan, planPackages } from "../../targets/proxmox/guestPlan";
 import { loadStackModel } from "../stackFiles";
@@ -58,7 +59,7 @@ async function once(): Promise<Sample> {
 
   const tb = await createTestbed(planned);
   try {
-    const state = { rerunUnchangedSteps: true, commandState: new Map<string, string>(), dockerState: new Map() };
+    const state = { rerunUnchangedSteps: true, commandState: new Map<string, string>(), dockerState: emptyDockerState() };
     const t = Date.now();
     const first = await up(planned, tb, state);
     for (const g of tb.guests.values()) await waitHealthy(g);

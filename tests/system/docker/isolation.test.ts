@@ -1,7 +1,7 @@
 /**
  * Real isolation test of the docker target: LifeBuddy's networks and containers, realized on
  * a local Docker engine exactly as the plan declares them (lib/apply.ts), each running the
- * stand-in listener (lib/standin.py) instead of its application, probed from inside the containers.
+ * stand-in listener (tools/testbed/standin.py) instead of its application, probed from inside the containers.
  * Docker networks decide which PAIRS can talk; they cannot filter direction or port, so the
  * reverse of a declared flow is reachable too — reported, not hidden.
  */

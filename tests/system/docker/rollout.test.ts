@@ -3,13 +3,12 @@
  * two pools of two workers) realized from the recorded inputs, then image changes applied the
  * way the Pulumi engine would (lib/apply.ts) while a probe loop hits the backend through the
  * published port. The proxy is Debian's real HAProxy 2.6 running the rendered config; the
- * services are the stand-in (lib/standin.py) with the stack's commands and health checks.
+ * services are the stand-in (tools/testbed/standin.py) with the stack's commands and health checks.
  */
-import { spawn, spawnSync, ChildProcess } from "node:child_process";
-import { join } from "node:path";
+import { spawn, spawnSync } from "node:child_process";
 import type { RecordedResource } from "../../../tools/mockRuntime";
 import { planStack } from "../../helpers/planStack";
-import { ROOT } from "../../helpers/stackConfig";
+import { startProbe as startProbeAt } from "../lib/probeLoop";
 import { StepEvent, StepFailed, State, applyPlan, emptyState, removeStack } from "./lib/apply";
 import { docker, proxyImage, standInImages, unhealthyImage } from "./lib/engine";
 
@@ -54,27 +53,7 @@ const ours = (r: RecordedResource): boolean => {
   return r.type === "command:local:Command" && SERVICES.some((s) => r.name.startsWith(s));
 };
 
-interface ProbeResult { requests: number; failed: number; worstMs: number; failures: string[]; hosts: Record<string, number> }
-
-async function startProbe(): Promise<{ stop: () => Promise<ProbeResult> }> {
-  const child: ChildProcess = spawn(join(ROOT, "node_modules/.bin/tsx"), [join(__dirname, "lib/probe.ts"), "http://127.0.0.1:8000/api/v1/status"], { stdio: ["ignore", "pipe", "inherit"] });
-  let out = "";
-  child.stdout!.on("data", (c: Buffer) => { out += c.toString(); });
-  const exited = new Promise<number | null>((r) => child.on("exit", r));
-  await Promise.race([
-    new Promise<void>((resolve) => { const t = setInterval(() => { if (out.includes("ready\n")) { clearInterval(t); resolve(); } }, 50); }),
-    exited.then((code) => { throw new Error(`probe exited ${code} before it was ready`); }),
-  ]);
-  return {
-    stop: async () => {
-      child.kill("SIGTERM");
-      const code = await exited;
-      const last = out.trim().split("\n").pop()!;
-      if (!last.startsWith("{")) throw new Error(`probe exited ${code} without a result: ${out}`);
-      return JSON.parse(last) as ProbeResult;
-    },
-  };
-}
+const startProbe = () => startProbeAt("http://127.0.0.1:8000/api/v1/status");
 
 /** The containers currently running for a service, with their image refs. */
 function running(service: string): { name: string; image: string }[] {

@@ -3,13 +3,20 @@
  * mount points as LXC bind mounts), DNS for the stack's records, then every copy, command and
  * Docker resource in dependency order. Steps aimed at a Proxmox node cannot run here and are
  * reported as skipped.
+ *
+ * An update over an earlier one follows the engine: the originals a halted update left are
+ * deleted first; changed containers are replaced as their options say (docker.ts); a failed
+ * step halts the update (graph.ts), leaving the originals of create-first replacements running
+ * and pending deletion; after a successful update those originals, and containers the plan no
+ * longer has, are deleted.
  */
 import type { RecordedResource } from "../../mockRuntime";
 import { Guest, createGuest, destroyGuest, registerDnsName, unregisterDnsName } from "../testbed";
 import { parseSnapshot, snapshotScript, sshRaw } from "../guest";
 import { shq } from "../shell";
-import { DockerState, realizeDocker } from "./docker";
-import { Action, Outcome, buildGraph, runGraph } from "./graph";
+import { Deployed, DockerRun, DockerState, EngineEvent, deleteContainer, realizeDocker } from "./docker";
+import { Action, Outcome, UpdateHalted, buildGraph, runGraph } from "./graph";
+import { CONTAINER } from "./dockerInputs";
 import { PlannedStack, assetText, dnsRecords, installedPaths, plannedGuests, sharedExportStep } from "./plan";
 import { NodeSharedDirectory, createNodeSharedDirectory } from "../shared";
 
@@ -79,6 +86,15 @@ export interface UpResult {
   readonly seconds: number;
   /** "<kind> <name>" of every resource that was created or replaced. */
   readonly changed: readonly string[];
+  /** Container creates and deletes and command runs, in the order they ended. */
+  readonly events: readonly EngineEvent[];
+}
+
+/** `pulumi up` failed at a step: what had happened until it halted. */
+export class UpFailed extends Error {
+  constructor(cause: unknown, readonly events: readonly EngineEvent[]) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
 }
 
 export interface UpOptions {
@@ -99,6 +115,20 @@ export async function up(planned: PlannedStack, tb: Testbed, opts: UpOptions): P
   const copies = new Map(actions.filter((a) => a.kind === "copy").map((a) => [a.resource.parentUrn, a.resource]));
   const steps: StepRun[] = [];
   const skipped: { name: string; address: string; why: string }[] = [];
+  const docker: DockerRun = { state: opts.dockerState, deferredDeletes: [], events: [] };
+  const guestAt = (d: Deployed): Guest => {
+    const g = tb.byAddress.get(d.address);
+    if (!g) throw new Error(`no test-bed guest at ${d.address} for ${d.resource.name}`);
+    return g;
+  };
+  const remove = async (d: Deployed): Promise<void> => {
+    const g = guestAt(d);
+    const startedMs = Date.now();
+    const facts = await deleteContainer(g, d);
+    docker.events.push({ step: "delete", name: String(d.resource.rawInputs["name"]), guest: g.name, startedMs, endedMs: Date.now(), ...facts });
+  };
+  // The engine's pending deletes: what a halted update left, before anything else.
+  for (const d of opts.dockerState.pendingDeletes.splice(0)) await remove(d);
 
   // sshd drops unauthenticated connections beyond MaxStartups (10): a few actions per guest at a time.
   const slots = new Map<string, Limiter>();
@@ -115,7 +145,7 @@ export async function up(planned: PlannedStack, tb: Testbed, opts: UpOptions): P
       return { status: "skipped", detail: why };
     }
     if (a.kind === "copy" || a.kind === "command") return runStep(a, g);
-    return realizeDocker(g, a.resource, opts.dockerState);
+    return realizeDocker(g, a.resource, docker);
   };
 
   const runStep = async (a: Action, g: Guest): Promise<Outcome> => {
@@ -138,6 +168,7 @@ export async function up(planned: PlannedStack, tb: Testbed, opts: UpOptions): P
     // Exactly the recorded command line, sent to root's shell like remote.Command does.
     const r = await sshRaw(g.ipv4, String(a.resource.rawInputs["create"]), typeof stdin === "string" ? { stdin, timeoutMs: 20 * 60_000 } : { timeoutMs: 20 * 60_000 });
     const seconds = (Date.now() - t) / 1000;
+    docker.events.push({ step: "run", name: a.resource.name, guest: g.name, startedMs: t, endedMs: Date.now() });
     if (r.code !== 0) throw new Error(`${a.resource.name} on ${g.name} exited ${r.code}\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`);
     const after = await snap();
     const changedFiles = paths.filter((p) => after.get(p) !== before.get(p));
@@ -146,11 +177,27 @@ export async function up(planned: PlannedStack, tb: Testbed, opts: UpOptions): P
     return { status: changedFiles.length ? "changed" : "unchanged", detail: `${seconds.toFixed(1)} s` };
   };
 
-  const outcomes = await runGraph(actions, run);
+  let outcomes: Map<string, Outcome>;
+  try {
+    outcomes = await runGraph(actions, run);
+  } catch (e) {
+    if (!(e instanceof UpdateHalted)) throw e;
+    // The created replacements stay; their originals wait for the next update.
+    opts.dockerState.pendingDeletes.push(...docker.deferredDeletes);
+    throw new UpFailed(e.cause, docker.events);
+  }
+  // Containers the plan no longer has, then the originals of create-first replacements.
+  const planned_ = new Set(planned.resources.map((r) => r.urn));
+  for (const [urn, d] of [...opts.dockerState.resources].reverse()) {
+    if (planned_.has(urn)) continue;
+    if (d.resource.type === CONTAINER) await remove(d);
+    opts.dockerState.resources.delete(urn);
+  }
+  for (const d of docker.deferredDeletes.reverse()) await remove(d);
   const changed = actions
     .filter((a) => a.kind !== "copy" && a.kind !== "command" && outcomes.get(a.urn)?.status === "changed")
     .map((a) => `${a.kind} ${String(a.resource.rawInputs["name"])}@${tb.byAddress.get(a.address)?.name ?? a.address}`);
-  return { outcomes, steps, skipped, seconds: (Date.now() - started) / 1000, changed };
+  return { outcomes, steps, skipped, seconds: (Date.now() - started) / 1000, changed, events: docker.events };
 }
 
 type Limiter = <T>(f: () => Promise<T>) => Promise<T>;

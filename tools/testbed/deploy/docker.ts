@@ -5,17 +5,59 @@
  * `docker run` flags because the CLI cannot express an exec-form (`CMD`) health check; the
  * provider sends exactly that. Request bodies (which hold secret env values) go on stdin only.
  *
- * `DockerState` plays Pulumi's state: the inputs each resource was created from and its id, so
- * a later run replaces only what changed (delete before replace, as the components ask).
+ * `DockerState` plays Pulumi's state: the inputs each resource was created from, its id and its
+ * guest. A container whose inputs changed is replaced as the engine replaces it, from the plan's
+ * own resource options: with `deleteBeforeReplace` the old one is deleted first; otherwise the
+ * new one is created beside it and the old one is handed back to be deleted once the whole
+ * update succeeded (deploy.ts). Deleting is the provider's: `docker stop` with
+ * `destroyGraceSeconds` when set (SIGTERM, then that long before SIGKILL), then remove.
  */
-import { createHash } from "node:crypto";
 import type { RecordedResource } from "../../mockRuntime";
 import type { Guest } from "../testbed";
 import { shq } from "../shell";
 import type { Outcome } from "./graph";
 import { buildStandin } from "./standins";
+import { CONTAINER, ContainerInputs, NETWORK, NetworkInputs, REMOTE_IMAGE, VOLUME, VolumeInputs, inputsHash, labelMap, refuseUnknownInputs } from "./dockerInputs";
 
-export type DockerState = Map<string, { hash: string; id: string }>;
+/** A resource as created: its inputs' digest, the engine's id, the guest it lives on. */
+export interface Deployed {
+  readonly hash: string;
+  readonly id: string;
+  /** The guest's address (its Docker provider's ssh:// host). */
+  readonly address: string;
+  readonly resource: RecordedResource;
+}
+
+export interface DockerState {
+  readonly resources: Map<string, Deployed>;
+  /** Originals of create-first replacements that a halted update left for deletion; the next update deletes them first. */
+  pendingDeletes: Deployed[];
+}
+
+export function emptyDockerState(): DockerState {
+  return { resources: new Map(), pendingDeletes: [] };
+}
+
+/** One engine step, timed, for the rollout figures and ordering checks. */
+export interface EngineEvent {
+  readonly step: "create" | "delete" | "run";
+  /** The container's name, or the command's resource name. */
+  readonly name: string;
+  readonly guest: string;
+  readonly startedMs: number;
+  readonly endedMs: number;
+  /** delete: the stopped container's exit code and its last log lines (read before removal). */
+  readonly exitCode?: number;
+  readonly logs?: string;
+}
+
+/** What one update's Docker steps share: the state, the originals to delete at the end, the event log. */
+export interface DockerRun {
+  readonly state: DockerState;
+  readonly deferredDeletes: Deployed[];
+  readonly events: EngineEvent[];
+}
+
 type Json = Record<string, unknown>;
 
 const API = "http://docker/v1.41";
@@ -44,40 +86,39 @@ export function durationNs(d: string): number {
   return ns;
 }
 
-const list = <T = Json>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
-
 /** The container's create request, translated from the recorded `docker.Container` inputs. */
-export function containerCreateBody(inputs: Json): { body: Json; extraNetworks: { name: string; aliases: string[] }[] } {
-  const ports = list(inputs["ports"]).map((p) => ({ key: `${p["internal"] as number}/${(p["protocol"] as string | undefined) ?? "tcp"}`, host: String(p["external"]) }));
-  const networks = list(inputs["networksAdvanced"]).map((n) => ({ name: String(n["name"]), aliases: list<string>(n["aliases"]) }));
-  const hc = inputs["healthcheck"] as Json | undefined;
+export function containerCreateBody(c: ContainerInputs): { body: Json; extraNetworks: { name: string; aliases: string[] }[] } {
+  const ports = (c.ports ?? []).map((p) => ({ key: `${p.internal}/${p.protocol || "tcp"}`, host: String(p.external) }));
+  const networks = c.networksAdvanced ?? [];
+  const hc = c.healthcheck;
   const first = networks[0];
   const body: Json = {
-    Image: inputs["image"],
-    ...(inputs["command"] ? { Cmd: inputs["command"] } : {}),
-    Env: list<string>(inputs["envs"]),
-    ...(inputs["user"] ? { User: inputs["user"] } : {}),
-    Labels: Object.fromEntries(list<{ label: string; value: string }>(inputs["labels"]).map((l) => [l.label, l.value] as const)),
+    Image: c.image,
+    ...(c.command ? { Cmd: c.command } : {}),
+    Env: c.envs ?? [],
+    ...(c.user ? { User: c.user } : {}),
+    Labels: labelMap(c.labels),
     ExposedPorts: Object.fromEntries(ports.map((p) => [p.key, {}])),
+    ...(c.stopSignal ? { StopSignal: c.stopSignal } : {}),
+    ...(c.stopTimeout !== undefined ? { StopTimeout: c.stopTimeout } : {}),
     ...(hc
-      ? { Healthcheck: { Test: hc["tests"], Interval: durationNs((hc["interval"] as string | undefined) ?? "0s"), Timeout: durationNs((hc["timeout"] as string | undefined) ?? "0s"),
-          Retries: hc["retries"] ?? 0, StartPeriod: durationNs((hc["startPeriod"] as string | undefined) ?? "0s") } }
+      ? { Healthcheck: { Test: hc.tests, Interval: durationNs(hc.interval), Timeout: durationNs(hc.timeout), Retries: hc.retries, StartPeriod: durationNs(hc.startPeriod) } }
       : {}),
     HostConfig: {
       PortBindings: Object.fromEntries(ports.map((p) => [p.key, [{ HostIp: "", HostPort: p.host }]])),
-      Mounts: list(inputs["mounts"]).map((m) => ({ Type: m["type"], Source: m["source"], Target: m["target"], ReadOnly: m["readOnly"] === true })),
-      Binds: list(inputs["volumes"]).map((v) => `${v["volumeName"] as string}:${v["containerPath"] as string}`),
-      RestartPolicy: { Name: inputs["restart"] ?? "no" },
-      ...(inputs["groupAdds"] ? { GroupAdd: list<string>(inputs["groupAdds"]) } : {}),
-      ...(inputs["memory"] ? { Memory: Number(inputs["memory"]) * 1024 * 1024 } : {}),
-      ...(inputs["cpus"] ? { NanoCpus: Math.round(Number(inputs["cpus"]) * 1e9) } : {}),
-      ReadonlyRootfs: inputs["readOnly"] === true,
-      ...(inputs["tmpfs"] ? { Tmpfs: inputs["tmpfs"] } : {}),
-      LogConfig: { Type: inputs["logDriver"] ?? "json-file", Config: (inputs["logOpts"] as Json | undefined) ?? {} },
-      ...(inputs["capabilities"] ? { CapDrop: list((inputs["capabilities"] as Json)["drops"]), CapAdd: list((inputs["capabilities"] as Json)["adds"]) } : {}),
-      ...(inputs["securityOpts"] ? { SecurityOpt: list(inputs["securityOpts"]) } : {}),
-      ...(inputs["init"] !== undefined ? { Init: inputs["init"] === true } : {}),
-      NetworkMode: first?.name ?? (inputs["networkMode"] as string | undefined) ?? "default",
+      Mounts: (c.mounts ?? []).map((m) => ({ Type: m.type, Source: m.source, Target: m.target, ReadOnly: m.readOnly })),
+      Binds: (c.volumes ?? []).map((v) => `${v.volumeName}:${v.containerPath}`),
+      RestartPolicy: { Name: c.restart ?? "no" },
+      ...(c.groupAdds ? { GroupAdd: c.groupAdds } : {}),
+      ...(c.memory ? { Memory: c.memory * 1024 * 1024 } : {}),
+      ...(c.cpus ? { NanoCpus: Math.round(Number(c.cpus) * 1e9) } : {}),
+      ReadonlyRootfs: c.readOnly === true,
+      ...(c.tmpfs ? { Tmpfs: c.tmpfs } : {}),
+      LogConfig: { Type: c.logDriver ?? "json-file", Config: c.logOpts ?? {} },
+      ...(c.capabilities ? { CapDrop: c.capabilities.drops ?? [], CapAdd: c.capabilities.adds ?? [] } : {}),
+      ...(c.securityOpts ? { SecurityOpt: c.securityOpts } : {}),
+      ...(c.init !== undefined ? { Init: c.init } : {}),
+      NetworkMode: first?.name ?? c.networkMode ?? "default",
     },
     NetworkingConfig: { EndpointsConfig: first ? { [first.name]: { Aliases: first.aliases } } : {} },
   };
@@ -102,78 +143,118 @@ sys.stdout.buffer.write(buf.getvalue())
  * The provider's `uploads`: each file copied into the created container before it starts
  * (PUT /containers/{id}/archive), mode 0644, or 0744 when executable.
  */
-async function uploadFiles(g: Guest, id: string, uploads: Json[]): Promise<void> {
+async function uploadFiles(g: Guest, id: string, uploads: NonNullable<ContainerInputs["uploads"]>): Promise<void> {
   if (uploads.length === 0) return;
-  const files = uploads.map((u) => ({ file: String(u["file"]), content: (u["content"] as string | undefined) ?? "", executable: u["executable"] === true }));
+  const files = uploads.map((u) => ({ file: u.file, content: u.content, executable: u.executable === true }));
   const cmd = `python3 -c ${shq(UPLOAD_PY)} | curl -sS -f --unix-socket /run/docker.sock -X PUT -H 'Content-Type: application/x-tar' --data-binary @- ${shq(`${API}/containers/${id}/archive?path=/`)}`;
   const r = await g.exec(cmd, { stdin: JSON.stringify(files), timeoutMs: 60_000 });
   if (r.code !== 0) throw new Error(`${g.name}: uploading ${files.map((f) => f.file).join(", ")} into ${id} failed: ${r.stdout} ${r.stderr}`);
 }
 
-function hashOf(v: unknown): string {
-  return createHash("sha256").update(JSON.stringify(v)).digest("hex");
+/** The provider's create: create on the first network, join the others, upload the files, start. */
+async function createContainer(g: Guest, c: ContainerInputs): Promise<string> {
+  const { body, extraNetworks } = containerCreateBody(c);
+  const created = await dockerApi(g, "POST", `/containers/create?name=${encodeURIComponent(c.name)}`, body);
+  const id = String((created.json as Json)["Id"]);
+  for (const n of extraNetworks) {
+    await dockerApi(g, "POST", `/networks/${encodeURIComponent(n.name)}/connect`, { Container: id, EndpointConfig: { Aliases: n.aliases } });
+  }
+  await uploadFiles(g, id, c.uploads ?? []);
+  await dockerApi(g, "POST", `/containers/${id}/start`);
+  if (c.mustRun === true) {
+    const info = (await dockerApi(g, "GET", `/containers/${id}/json`)).json as { State: { Running: boolean; Error: string } };
+    if (!info.State.Running) throw new Error(`${g.name}: container ${c.name} is not running after start: ${info.State.Error}`);
+  }
+  return id;
 }
 
-/** Creates or replaces one Docker resource when it is missing or its inputs changed. */
-export async function realizeDocker(g: Guest, r: RecordedResource, state: DockerState): Promise<Outcome> {
-  const inputs = r.rawInputs;
-  const name = String(inputs["name"]);
-  const hash = hashOf(inputs);
-  const known = state.get(r.urn);
+/**
+ * The provider's delete: with `destroyGraceSeconds`, `docker stop` with that timeout (the
+ * container's stop signal, then SIGKILL when it runs out); without, a forced remove (SIGKILL).
+ * Reads the exit code and the last log lines before removing, for the tests.
+ */
+export async function deleteContainer(g: Guest, d: Deployed): Promise<Pick<EngineEvent, "exitCode" | "logs">> {
+  const c = d.resource.rawInputs as unknown as ContainerInputs;
+  const id = shq(d.id);
+  const grace = c.destroyGraceSeconds;
+  const script = [
+    `docker inspect ${id} >/dev/null 2>&1 || exit 3`,
+    ...(typeof grace === "number" ? [`docker stop -t ${grace} ${id} >/dev/null`] : []),
+    `docker inspect -f '{{.State.ExitCode}}' ${id}`,
+    `docker logs --tail 20 ${id} 2>&1`,
+    `docker rm -f ${id} >/dev/null`,
+  ].join(" && ");
+  const r = await g.exec(script, { timeoutMs: ((grace ?? 0) + 120) * 1000 });
+  if (r.code === 3) return {};
+  if (r.code !== 0) throw new Error(`${g.name}: deleting container ${c.name} failed (${r.code}): ${r.stdout} ${r.stderr}`);
+  const [code, ...logs] = r.stdout.split("\n");
+  return { exitCode: Number(code), logs: logs.join("\n") };
+}
+
+async function timed<T>(run: DockerRun, g: Guest, step: EngineEvent["step"], name: string, f: () => Promise<T>): Promise<T> {
+  const startedMs = Date.now();
+  const result = await f();
+  const extra = step === "delete" && typeof result === "object" && result !== null ? (result as Pick<EngineEvent, "exitCode" | "logs">) : {};
+  run.events.push({ step, name, guest: g.name, startedMs, endedMs: Date.now(), ...extra });
+  return result;
+}
+
+/** The key of the stand-in to build for an image resource: the `parity:images` key, or the rollout proxy's. */
+function standinKey(r: RecordedResource): string {
+  if (r.parentUrn?.includes("parity:docker:RolloutProxy")) return "haproxy";
+  const at = r.name.lastIndexOf("-docker-image-");
+  if (at < 0) throw new Error(`${r.name}: cannot tell which image this is (not <host>-docker-image-<key>, not a rollout proxy's)`);
+  return r.name.slice(at + "-docker-image-".length);
+}
+
+/** Creates or replaces one Docker resource on guest `g` when it is missing or its inputs changed. */
+export async function realizeDocker(g: Guest, r: RecordedResource, run: DockerRun): Promise<Outcome> {
+  refuseUnknownInputs(r);
+  const state = run.state;
+  const name = String(r.rawInputs["name"]);
+  const hash = inputsHash(r);
+  const known = state.resources.get(r.urn);
+  const record = (id: string) => state.resources.set(r.urn, { hash, id, address: g.ipv4, resource: r });
   switch (r.type) {
-    case "docker:index/remoteImage:RemoteImage": {
+    case REMOTE_IMAGE: {
       // The "pull": no registry here, so the stand-in is built under the very same ref.
       const have = await dockerApi(g, "GET", `/images/${encodeURIComponent(name)}/json`, undefined, [200, 404]);
+      record(name);
       if (have.status === 200) return { status: "unchanged" };
-      const key = r.name.slice(r.name.lastIndexOf("-docker-image-") + "-docker-image-".length);
-      const seconds = await buildStandin(g, key, name);
+      const seconds = await buildStandin(g, standinKey(r), name);
       return { status: "changed", detail: `built stand-in ${name} in ${seconds.toFixed(1)} s` };
     }
-    case "docker:index/network:Network": {
+    case NETWORK: {
+      const n = r.rawInputs as unknown as NetworkInputs;
       const have = await dockerApi(g, "GET", `/networks/${encodeURIComponent(name)}`, undefined, [200, 404]);
-      const labels = Object.fromEntries(list<{ label: string; value: string }>(inputs["labels"]).map((l) => [l.label, l.value] as const));
       if (have.status === 200 && known?.hash === hash) return { status: "unchanged" };
       if (have.status === 200) await dockerApi(g, "DELETE", `/networks/${encodeURIComponent(name)}`);
       const created = await dockerApi(g, "POST", "/networks/create", {
-        Name: name, Driver: inputs["driver"] ?? "bridge", Internal: inputs["internal"] === true, Attachable: inputs["attachable"] === true, Labels: labels, CheckDuplicate: true,
+        Name: name, Driver: n.driver, Internal: n.internal === true, Attachable: n.attachable === true, Labels: labelMap(n.labels), CheckDuplicate: true,
       });
-      state.set(r.urn, { hash, id: String((created.json as Json)["Id"]) });
+      record(String((created.json as Json)["Id"]));
       return { status: "changed", detail: `network ${name}` };
     }
-    case "docker:index/volume:Volume": {
+    case VOLUME: {
+      const v = r.rawInputs as unknown as VolumeInputs;
       const have = await dockerApi(g, "GET", `/volumes/${encodeURIComponent(name)}`, undefined, [200, 404]);
       if (have.status === 200 && known?.hash === hash) return { status: "unchanged" };
-      if (have.status !== 200) {
-        await dockerApi(g, "POST", "/volumes/create", { Name: name, Labels: Object.fromEntries(list<{ label: string; value: string }>(inputs["labels"]).map((l) => [l.label, l.value] as const)) });
-      }
-      state.set(r.urn, { hash, id: name });
+      if (have.status !== 200) await dockerApi(g, "POST", "/volumes/create", { Name: name, Labels: labelMap(v.labels) });
+      record(name);
       return { status: "changed", detail: `volume ${name}` };
     }
-    case "docker:index/container:Container": {
-      if (known?.hash === hash) {
-        const have = await dockerApi(g, "GET", `/containers/${known.id}/json`, undefined, [200, 404]);
-        if (have.status === 200) return { status: "unchanged" };
+    case CONTAINER: {
+      const c = r.rawInputs as unknown as ContainerInputs;
+      if (known?.hash === hash && (await dockerApi(g, "GET", `/containers/${known.id}/json`, undefined, [200, 404])).status === 200) return { status: "unchanged" };
+      if (known && r.deleteBeforeReplace) {
+        await timed(run, g, "delete", String(known.resource.rawInputs["name"]), () => deleteContainer(g, known));
+        state.resources.delete(r.urn);
       }
-      // deleteBeforeReplace: the name is unique per engine, so the old one goes first. Found by
-      // exact name: the API would take a missing name like "db" as an ID prefix.
-      const filter = encodeURIComponent(JSON.stringify({ name: [`^/${name}$`] }));
-      for (const c of (await dockerApi(g, "GET", `/containers/json?all=1&filters=${filter}`)).json as { Id: string }[]) {
-        await dockerApi(g, "DELETE", `/containers/${c.Id}?force=true&v=false`, undefined, [204, 404]);
-      }
-      const { body, extraNetworks } = containerCreateBody(inputs);
-      const created = await dockerApi(g, "POST", `/containers/create?name=${encodeURIComponent(name)}`, body);
-      const id = String((created.json as Json)["Id"]);
-      for (const n of extraNetworks) {
-        await dockerApi(g, "POST", `/networks/${encodeURIComponent(n.name)}/connect`, { Container: id, EndpointConfig: { Aliases: n.aliases } });
-      }
-      await uploadFiles(g, id, list(inputs["uploads"]));
-      await dockerApi(g, "POST", `/containers/${id}/start`);
-      if (inputs["mustRun"] === true) {
-        const info = (await dockerApi(g, "GET", `/containers/${id}/json`)).json as { State: { Running: boolean; Error: string } };
-        if (!info.State.Running) throw new Error(`${g.name}: container ${name} is not running after start: ${info.State.Error}`);
-      }
-      state.set(r.urn, { hash, id });
-      return { status: "changed", detail: `container ${name}` };
+      const id = await timed(run, g, "create", c.name, () => createContainer(g, c));
+      record(id);
+      // Create-first: the original keeps running until the update is through.
+      if (known && !r.deleteBeforeReplace) run.deferredDeletes.push(known);
+      return { status: "changed", detail: `container ${c.name}` };
     }
     default:
       throw new Error(`not a Docker resource: ${r.type}`);

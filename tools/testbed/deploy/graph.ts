@@ -107,25 +107,44 @@ export function topologicalOrder(actions: readonly Action[]): Action[] {
 
 export type Outcome = { readonly status: "changed" | "unchanged"; readonly detail?: string } | { readonly status: "skipped"; readonly detail: string };
 
+/** An update that stopped at a failed step; `outcomes` holds what ran before and beside it. */
+export class UpdateHalted extends Error {
+  constructor(cause: unknown, readonly outcomes: ReadonlyMap<string, Outcome>) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
+
 /**
  * Runs every action once its dependencies finished, independent branches concurrently (as the
- * Pulumi engine does: one guest's steps never wait for another's). A failure stops dependents.
+ * Pulumi engine does: one guest's steps never wait for another's). A failure halts the update
+ * as the engine does: no further step starts, the steps already running finish, and the run
+ * fails with the first failure (an {@link UpdateHalted}).
  */
 export async function runGraph(actions: readonly Action[], run: (a: Action) => Promise<Outcome>): Promise<Map<string, Outcome>> {
   const results = new Map<string, Outcome>();
-  const started = new Map<string, Promise<void>>();
+  const started = new Map<string, Promise<boolean>>();
   const byUrn = new Map(actions.map((a) => [a.urn, a]));
-  const start = (a: Action): Promise<void> => {
+  let failure: { cause: unknown } | undefined;
+  /** Resolves true when the action ran to completion, false when it or a dependency did not. */
+  const start = (a: Action): Promise<boolean> => {
     let p = started.get(a.urn);
     if (!p) {
       p = (async () => {
-        await Promise.all(a.after.map((u) => byUrn.get(u)).filter((d): d is Action => d !== undefined).map(start));
-        results.set(a.urn, await run(a));
+        const deps = await Promise.all(a.after.map((u) => byUrn.get(u)).filter((d): d is Action => d !== undefined).map(start));
+        if (failure || !deps.every(Boolean)) return false;
+        try {
+          results.set(a.urn, await run(a));
+          return true;
+        } catch (e) {
+          failure ??= { cause: e };
+          return false;
+        }
       })();
       started.set(a.urn, p);
     }
     return p;
   };
   await Promise.all(actions.map(start));
+  if (failure) throw new UpdateHalted(failure.cause, results);
   return results;
 }

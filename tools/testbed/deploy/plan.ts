@@ -19,6 +19,8 @@ export interface PlanEdits {
   readonly extraAuthorizedKeys?: readonly string[];
   /** Pool name → replicas, the config edit a user makes to scale. */
   readonly workerReplicas?: Readonly<Record<string, number>>;
+  /** `parity:images` key → image ref, the config edit a user makes to roll out or roll back. */
+  readonly images?: Readonly<Record<string, string>>;
 }
 
 export interface PlannedStack {

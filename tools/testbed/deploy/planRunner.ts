@@ -21,6 +21,11 @@ async function main(): Promise<void> {
       if (!entry) throw new Error(`no worker pool ${pool} in stack ${stack}`);
       entry.replicas = replicas;
     }
+    const images = values["parity:images"] as Record<string, string>;
+    for (const [key, ref] of Object.entries(edits.images ?? {})) {
+      if (!(key in images)) throw new Error(`no image ${key} in stack ${stack}`);
+      images[key] = ref;
+    }
   });
   // process.exit() right after write() truncates a pipe's output: exit once it is flushed.
   await new Promise<void>((flushed, broken) => process.stdout.write(JSON.stringify({ plan, resources }), (e) => (e ? broken(e) : flushed())));

@@ -4,7 +4,7 @@
  * the stack's commands and health checks call: `uvicorn … --port N`, `python`, `wget`, and for
  * the database a real PostgreSQL 15 from Debian with `pg_isready`.
  */
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureBaseRootfs } from "../rootfs";
@@ -12,68 +12,13 @@ import { sshArgs } from "../guest";
 import { mustRun, shq } from "../shell";
 import type { Guest } from "../testbed";
 
-/**
- * /health (200), /env (the process environment as JSON), /metrics (Prometheus text format, what
- * the stack declares as its metrics path) and the observability tools' health paths.
- */
-const STANDIN_PY = `import http.server, json, os, sys, threading
-
-HEALTH = {"/health", "/-/healthy", "/api/health", "/"}
-REQUESTS = {"n": 0}
-
-class Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        REQUESTS["n"] += 1
-        if self.path == "/metrics":
-            name = os.environ.get("WORKER_ID", sys.argv[1])
-            body = ("# HELP parity_standin_info Stand-in application, one series per process.\\n"
-                    "# TYPE parity_standin_info gauge\\n"
-                    'parity_standin_info{standin="%s"} 1\\n'
-                    "# HELP parity_standin_http_requests_total HTTP requests served.\\n"
-                    "# TYPE parity_standin_http_requests_total counter\\n"
-                    "parity_standin_http_requests_total %d\\n") % (name, REQUESTS["n"])
-            data = body.encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/plain; version=0.0.4")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-        elif self.path == "/env":
-            # As Docker passed it: os.environ may hold Python's own additions (LC_CTYPE coercion).
-            raw = open("/proc/self/environ", "rb").read().decode().split("\\0")
-            self.reply(200, dict(kv.split("=", 1) for kv in raw if "=" in kv))
-        elif self.path in HEALTH:
-            self.reply(200, {"status": "ok", "service": os.environ.get("WORKER_ID", sys.argv[1])})
-        else:
-            self.reply(404, {"error": self.path})
-
-    def reply(self, code, body):
-        data = json.dumps(body, sort_keys=True).encode()
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
-
-def ports(argv):
-    # uvicorn style: --port N (default 8000); plain style: the numbers themselves.
-    if "--port" in argv:
-        return [int(argv[argv.index("--port") + 1])]
-    return [int(a) for a in argv if a.isdigit()] or [8000]
-
-servers = [http.server.ThreadingHTTPServer(("0.0.0.0", p), Handler) for p in ports(sys.argv[2:])]
-for s in servers[1:]:
-    threading.Thread(target=s.serve_forever, daemon=True).start()
-servers[0].serve_forever()
-`;
+/** The one HTTP stand-in (its docstring says what it answers); the local-engine suites use it too. */
+export const STANDIN_PY = join(__dirname, "../standin.py");
 
 /** In-process (no shell, no exec), so the server's /proc/self/environ is exactly what Docker passed. */
 const UVICORN_PY = `#!/usr/bin/python3
 import runpy, sys
-sys.argv = ["standin.py", "app"] + sys.argv[1:]
+sys.argv = ["standin.py"] + sys.argv[1:]
 runpy.run_path("/usr/local/lib/parity-standin/standin.py", run_name="__main__")
 `;
 
@@ -133,8 +78,8 @@ ${SHIMS}
 EXPOSE 9090
 ENTRYPOINT ["/usr/bin/prometheus"]
 CMD ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus"]`,
-  grafana: `${SHIMS}\nCMD ["python3", "/usr/local/lib/parity-standin/standin.py", "grafana", "3000"]`,
-  jaeger: `${SHIMS}\nCMD ["python3", "/usr/local/lib/parity-standin/standin.py", "jaeger", "4317", "16686", "14269"]`,
+  grafana: `${SHIMS}\nCMD ["python3", "/usr/local/lib/parity-standin/standin.py", "--name", "grafana", "3000"]`,
+  jaeger: `${SHIMS}\nCMD ["python3", "/usr/local/lib/parity-standin/standin.py", "--name", "jaeger", "4317", "16686", "14269"]`,
   // Debian's PostgreSQL through the guest's NAT; no default cluster (the entrypoint makes one).
   postgres: `RUN mkdir -p /etc/postgresql-common && echo 'create_main_cluster = false' > /etc/postgresql-common/createcluster.conf \\
  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql-15 gosu >/dev/null \\
@@ -142,6 +87,10 @@ CMD ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prome
 COPY postgres-standin /usr/local/bin/postgres-standin
 RUN chmod 0755 /usr/local/bin/postgres-standin
 CMD ["/usr/local/bin/postgres-standin"]`,
+  // The rollout proxy: Debian 12's own HAProxy 2.6 (the pinned official image's major line) at
+  // the official image's config path; the container's command and uploaded config are the plan's.
+  haproxy: `RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends haproxy >/dev/null \\
+ && rm -rf /var/lib/apt/lists/* && mkdir -p /usr/local/etc/haproxy`,
 };
 
 export const STANDIN_KINDS = Object.keys(DOCKERFILES);
@@ -180,7 +129,7 @@ export async function buildStandin(g: Guest, key: string, ref: string): Promise<
   try {
     mkdirSync(local, { recursive: true });
     writeFileSync(join(local, "Dockerfile"), `FROM ${base}\n${body}\n`);
-    writeFileSync(join(local, "standin.py"), STANDIN_PY);
+    copyFileSync(STANDIN_PY, join(local, "standin.py"));
     writeFileSync(join(local, "wget"), WGET_PY);
     writeFileSync(join(local, "uvicorn"), UVICORN_PY);
     writeFileSync(join(local, "postgres-standin"), POSTGRES_ENTRYPOINT);
@@ -193,4 +142,14 @@ export async function buildStandin(g: Guest, key: string, ref: string): Promise<
     rmSync(local, { recursive: true, force: true });
   }
   return (Date.now() - started) / 1000;
+}
+
+/**
+ * A deliberately broken version: the stand-in `healthyRef` with its health paths answering 503
+ * (PARITY_STANDIN_HEALTH=fail), tagged `ref` in the guest's engine before an update names it,
+ * so the plan's "pull" finds it there.
+ */
+export async function buildUnhealthyStandin(g: Guest, healthyRef: string, ref: string): Promise<void> {
+  const r = await g.exec(`docker build -q -t ${shq(ref)} - >/dev/null`, { stdin: `FROM ${healthyRef}\nENV PARITY_STANDIN_HEALTH=fail\n`, timeoutMs: 300_000 });
+  if (r.code !== 0) throw new Error(`${g.name}: building the unhealthy stand-in ${ref} failed: ${r.stderr}`);
 }

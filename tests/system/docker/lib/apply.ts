@@ -20,69 +20,18 @@
  * fails the step, so a new setting in the program cannot be silently left out of a test.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { RecordedResource } from "../../../../tools/mockRuntime";
 import { DOCKER, docker, dockerStatus } from "./engine";
 import { shq } from "../../../../core/shell";
+import { CONTAINER, ContainerInputs, Label, NETWORK, NetworkInputs, VOLUME, VolumeInputs, inputsHash, refuseUnknownInputs } from "../../../../tools/testbed/deploy/dockerInputs";
 import { shown } from "../../../../core/shown";
 
-const CONTAINER = "docker:index/container:Container";
-const NETWORK = "docker:index/network:Network";
-const VOLUME = "docker:index/volume:Volume";
+export type { ContainerInputs };
+
 const LOCAL_COMMAND = "command:local:Command";
-
-interface Label {
-  label: string;
-  value: string;
-}
-
-/** A docker.Container's recorded inputs, as components/docker sets them. */
-export interface ContainerInputs {
-  name: string;
-  image: string;
-  command?: string[];
-  envs?: string[];
-  user?: string;
-  groupAdds?: string[];
-  readOnly?: boolean;
-  tmpfs?: Record<string, string>;
-  memory?: number;
-  cpus?: string;
-  restart?: string;
-  stopSignal?: string;
-  stopTimeout?: number;
-  destroyGraceSeconds?: number;
-  labels?: Label[];
-  ports?: { internal: number; external: number; protocol: string }[];
-  mounts?: { type: string; source: string; target: string; readOnly: boolean }[];
-  volumes?: { volumeName: string; containerPath: string }[];
-  networksAdvanced?: { name: string; aliases: string[] }[];
-  networkMode?: string;
-  capabilities?: { adds?: string[]; drops?: string[] };
-  securityOpts?: string[];
-  logDriver?: string;
-  logOpts?: Record<string, string>;
-  init?: boolean;
-  healthcheck?: { tests: string[]; interval: string; timeout: string; retries: number; startPeriod: string };
-  uploads?: { file: string; content: string; executable?: boolean }[];
-  mustRun?: boolean;
-}
-
-interface NetworkInputs {
-  name: string;
-  driver: string;
-  internal?: boolean;
-  attachable?: boolean;
-  labels?: Label[];
-}
-
-interface VolumeInputs {
-  name: string;
-  labels?: Label[];
-}
 
 interface CommandInputs {
   create: string;
@@ -93,19 +42,9 @@ interface CommandInputs {
   addPreviousOutputInEnv?: boolean;
 }
 
-/** The inputs each realized type translates (`satisfies`: every key of its interface, and no other). */
-const KNOWN: Record<string, readonly string[]> = {
-  [CONTAINER]: Object.keys({
-    name: 1, image: 1, command: 1, envs: 1, user: 1, groupAdds: 1, readOnly: 1, tmpfs: 1, memory: 1, cpus: 1, restart: 1, stopSignal: 1, stopTimeout: 1,
-    destroyGraceSeconds: 1, labels: 1, ports: 1, mounts: 1, volumes: 1, networksAdvanced: 1, networkMode: 1, capabilities: 1, securityOpts: 1, logDriver: 1,
-    logOpts: 1, init: 1, healthcheck: 1, uploads: 1, mustRun: 1,
-  } satisfies Record<keyof ContainerInputs, 1>),
-  [NETWORK]: Object.keys({ name: 1, driver: 1, internal: 1, attachable: 1, labels: 1 } satisfies Record<keyof NetworkInputs, 1>),
-  [VOLUME]: Object.keys({ name: 1, labels: 1 } satisfies Record<keyof VolumeInputs, 1>),
-  // `triggers` only decide when `create` runs again (a changed input), `logging` only what the
-  // engine prints; `addPreviousOutputInEnv` concerns `update`, which these commands do not have.
-  [LOCAL_COMMAND]: Object.keys({ create: 1, interpreter: 1, environment: 1, triggers: 1, logging: 1, addPreviousOutputInEnv: 1 } satisfies Record<keyof CommandInputs, 1>),
-};
+// `triggers` only decide when `create` runs again (a changed input), `logging` only what the
+// engine prints; `addPreviousOutputInEnv` concerns `update`, which these commands do not have.
+const COMMAND_INPUTS = Object.keys({ create: 1, interpreter: 1, environment: 1, triggers: 1, logging: 1, addPreviousOutputInEnv: 1 } satisfies Record<keyof CommandInputs, 1>);
 
 export interface Deployed {
   readonly hash: string;
@@ -158,13 +97,14 @@ export class StepFailed extends Error {
  */
 export type StandIn = (container: ContainerInputs) => readonly string[] | undefined;
 
-const hashOf = (r: RecordedResource) => createHash("sha256").update(JSON.stringify(r.rawInputs)).digest("hex");
+const hashOf = inputsHash;
 const labelArgs = (flag: string, labels: readonly Label[] | undefined) => (labels ?? []).flatMap((l) => [flag, `${l.label}=${l.value}`]);
 
-function refuseUnknownInputs(r: RecordedResource): void {
-  const known = KNOWN[r.type];
-  const unknown = known ? Object.keys(r.rawInputs).filter((k) => !known.includes(k)) : [];
-  if (unknown.length) throw new Error(`${r.name}: ${r.type} input(s) ${unknown.join(", ")} are not realized by this test`);
+function refuseUnknown(r: RecordedResource): void {
+  if (r.type === LOCAL_COMMAND) {
+    const unknown = Object.keys(r.rawInputs).filter((k) => !COMMAND_INPUTS.includes(k));
+    if (unknown.length) throw new Error(`${r.name}: ${r.type} input(s) ${unknown.join(", ")} are not realized by this test`);
+  } else refuseUnknownInputs(r);
 }
 
 /** `docker create` for the container's inputs (see the provider's resourceDockerContainerCreate). */
@@ -287,7 +227,7 @@ export function applyPlan(plan: readonly RecordedResource[], state: State, only:
     const had = state.resources.get(r.urn);
     if (had?.hash === hash) continue;
     try {
-      refuseUnknownInputs(r);
+      refuseUnknown(r);
       if (r.type === NETWORK) createNetwork(r.rawInputs as unknown as NetworkInputs);
       else if (r.type === VOLUME) createVolume(r.rawInputs as unknown as VolumeInputs);
       else if (r.type === CONTAINER) {

@@ -7,12 +7,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureBaseRootfs } from "../../../../tools/testbed/rootfs";
 import { mustRunSync, runSync } from "../../../../tools/testbed/shell";
+import { STANDIN_PY } from "../../../../tools/testbed/deploy/standins";
 
 export const DOCKER = "/usr/bin/docker";
 export const BASE = "parity-it/base:bookworm";
 // Bumped whenever the stand-in changes: images are cached per machine by tag.
-const STANDIN = "parity-it/standin:2";
-const BROKEN = "parity-it/standin-unhealthy:2";
+const STANDIN = "parity-it/standin:3";
+const BROKEN = "parity-it/standin-unhealthy:3";
 const PROXY = "parity-it/haproxy:bookworm";
 
 export function docker(args: readonly string[], input?: string): string {
@@ -36,7 +37,7 @@ export async function standInImages(refs: readonly string[]): Promise<void> {
   }
   if (!imageExists(STANDIN)) {
     const ctx = mkdtempSync(join(tmpdir(), "parity-standin-"));
-    copyFileSync(join(__dirname, "standin.py"), join(ctx, "parity-standin"));
+    copyFileSync(STANDIN_PY, join(ctx, "parity-standin"));
     // `python` and `uvicorn …--port N` as the stacks' health checks and commands call them.
     writeFileSync(join(ctx, "uvicorn"), "#!/bin/sh\nexec python3 /usr/local/bin/parity-standin \"$@\"\n");
     writeFileSync(

@@ -4,7 +4,7 @@
  * exactly what an internal Docker network must not have.
  */
 import { ChildProcess, execFileSync, spawn } from "node:child_process";
-import { join } from "node:path";
+import { STANDIN_PY } from "../../../../tools/testbed/deploy/standins";
 
 const NS = "parity-it-outside";
 const HOST_IF = "parity-it-o0";
@@ -26,7 +26,7 @@ ip netns exec ${NS} ip link set eth0 up
 ip netns exec ${NS} ip link set lo up
 ip netns exec ${NS} ip route add default via 10.232.0.1
 sysctl -qw net.ipv4.ip_forward=1`);
-  return spawn("ip", ["netns", "exec", NS, "python3", join(__dirname, "standin.py"), String(OUTSIDE_PORT)], { stdio: "ignore" });
+  return spawn("ip", ["netns", "exec", NS, "python3", STANDIN_PY, String(OUTSIDE_PORT)], { stdio: "ignore" });
 }
 
 /** Idempotent: also clears what an interrupted run left. */
