@@ -105,7 +105,7 @@ test("the planned backend reloads a saved source edit without a redeploy", async
   const netNames = new Set((backend.networksAdvanced ?? []).map((n) => n.name));
   const volNames = new Set([...(backend.volumes ?? []).map((v) => v.volumeName), ...(backend.mounts ?? []).filter((m) => m.type === "volume").map((m) => m.source)]);
   const name = (r: RecordedResource) => String(r.rawInputs["name"]);
-  applyPlan(resources, emptyState(), (r) =>
+  await applyPlan(resources, emptyState(), (r) =>
     (r.type === "docker:index/network:Network" && netNames.has(name(r))) ||
     (r.type === "docker:index/volume:Volume" && volNames.has(name(r))) ||
     (r.type === "docker:index/container:Container" && name(r) === "backend"));

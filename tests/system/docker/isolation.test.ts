@@ -56,7 +56,7 @@ beforeAll(async () => {
   await standInImages(refs);
   // Networks, volumes and containers as planned, each running the stand-in listener on its
   // service's ports; the rollout's health gates are rollout.test.ts's.
-  applyPlan(resources, emptyState(), isEngineObject, { standIn: (c) => ["python3", "/usr/local/bin/parity-standin", ...portsOf(c.name).map(String)] });
+  await applyPlan(resources, emptyState(), isEngineObject, { standIn: (c) => ["python3", "/usr/local/bin/parity-standin", ...portsOf(c.name).map(String)] });
   // Listeners need a moment after start.
   for (const c of model.containers) {
     for (let i = 0; i < 50 && dockerStatus(["exec", cname(c.name), "parity-standin", "probe", "127.0.0.1", String(portsOf(c.name)[0])]) !== 0; i++) await new Promise((r) => setTimeout(r, 200));

@@ -4,21 +4,20 @@
  * Docker resource in dependency order. Steps aimed at a Proxmox node cannot run here and are
  * reported as skipped.
  *
- * An update over an earlier one follows the engine: the originals a halted update left are
- * deleted first; changed containers are replaced as their options say (docker.ts); a failed
- * step halts the update (graph.ts), leaving the originals of create-first replacements running
- * and pending deletion; after a successful update those originals, and containers the plan no
- * longer has, are deleted.
+ * An update over an earlier one follows the engine's order (update.ts). Commands run when new
+ * or when their triggers changed, as remote.Command does.
  */
 import type { RecordedResource } from "../../mockRuntime";
 import { Guest, createGuest, destroyGuest, registerDnsName, unregisterDnsName } from "../testbed";
 import { parseSnapshot, snapshotScript, sshRaw } from "../guest";
 import { shq } from "../shell";
-import { Deployed, DockerRun, DockerState, EngineEvent, deleteContainer, realizeDocker } from "./docker";
-import { Action, Outcome, UpdateHalted, buildGraph, runGraph } from "./graph";
-import { CONTAINER } from "./dockerInputs";
+import { DockerState, EngineEvent, guestEngine } from "./docker";
+import type { Action, Outcome } from "./graph";
+import { runUpdate } from "./update";
 import { PlannedStack, assetText, dnsRecords, installedPaths, plannedGuests, sharedExportStep } from "./plan";
 import { NodeSharedDirectory, createNodeSharedDirectory } from "../shared";
+
+export { UpFailed } from "./update";
 
 export const GUEST_PREFIX = "parity-t-e2e-";
 export interface Testbed {
@@ -90,12 +89,6 @@ export interface UpResult {
   readonly events: readonly EngineEvent[];
 }
 
-/** `pulumi up` failed at a step: what had happened until it halted. */
-export class UpFailed extends Error {
-  constructor(cause: unknown, readonly events: readonly EngineEvent[]) {
-    super(cause instanceof Error ? cause.message : String(cause), { cause });
-  }
-}
 
 export interface UpOptions {
   /**
@@ -111,44 +104,20 @@ export interface UpOptions {
 /** Runs the plan's actions on the test bed; throws on the first failing step (with its output). */
 export async function up(planned: PlannedStack, tb: Testbed, opts: UpOptions): Promise<UpResult> {
   const started = Date.now();
-  const actions = buildGraph(planned.resources);
-  const copies = new Map(actions.filter((a) => a.kind === "copy").map((a) => [a.resource.parentUrn, a.resource]));
+  const copies = new Map(planned.resources.filter((r) => r.type === "command:remote:CopyToRemote").map((r) => [r.parentUrn, r]));
   const steps: StepRun[] = [];
   const skipped: { name: string; address: string; why: string }[] = [];
-  const docker: DockerRun = { state: opts.dockerState, deferredDeletes: [], events: [] };
-  const guestAt = (d: Deployed): Guest => {
-    const g = tb.byAddress.get(d.address);
-    if (!g) throw new Error(`no test-bed guest at ${d.address} for ${d.resource.name}`);
-    return g;
+  const engines = new Map([...tb.byAddress].map(([address, g]) => [address, guestEngine(g)] as const));
+  const notHere = (a: Action): Outcome => {
+    const why = `connection host ${a.address} is not a test-bed guest (a Proxmox node in the stack); this machine's kernel has no NFS server, so the node's export cannot run here`;
+    if (a.kind === "command") skipped.push({ name: a.resource.name, address: a.address, why });
+    return { status: "skipped", detail: why };
   };
-  const remove = async (d: Deployed): Promise<void> => {
-    const g = guestAt(d);
-    const startedMs = Date.now();
-    const facts = await deleteContainer(g, d);
-    docker.events.push({ step: "delete", name: String(d.resource.rawInputs["name"]), guest: g.name, startedMs, endedMs: Date.now(), ...facts });
-  };
-  // The engine's pending deletes: what a halted update left, before anything else.
-  for (const d of opts.dockerState.pendingDeletes.splice(0)) await remove(d);
 
-  // sshd drops unauthenticated connections beyond MaxStartups (10): a few actions per guest at a time.
-  const slots = new Map<string, Limiter>();
-  const run = (a: Action): Promise<Outcome> => {
-    let l = slots.get(a.address);
-    if (!l) slots.set(a.address, (l = limiter(3)));
-    return l(() => runOne(a));
-  };
-  const runOne = async (a: Action): Promise<Outcome> => {
+  const runStep = async (a: Action, events: EngineEvent[]): Promise<Outcome> => {
     const g = tb.byAddress.get(a.address);
-    if (!g) {
-      const why = `connection host ${a.address} is not a test-bed guest (a Proxmox node in the stack); this machine's kernel has no NFS server, so the node's export cannot run here`;
-      if (a.kind === "command") skipped.push({ name: a.resource.name, address: a.address, why });
-      return { status: "skipped", detail: why };
-    }
-    if (a.kind === "copy" || a.kind === "command") return runStep(a, g);
-    return realizeDocker(g, a.resource, docker);
-  };
-
-  const runStep = async (a: Action, g: Guest): Promise<Outcome> => {
+    if (!g) return notHere(a);
+    if (a.kind === "localCommand") throw new Error(`${a.resource.name}: a local command in a test-bed plan (the proxmox target runs its commands on the guests)`);
     const triggers = JSON.stringify(a.resource.rawInputs["triggers"] ?? null);
     if (!opts.rerunUnchangedSteps && opts.commandState.get(a.urn) === triggers) return { status: "unchanged" };
     if (a.kind === "copy") {
@@ -168,7 +137,7 @@ export async function up(planned: PlannedStack, tb: Testbed, opts: UpOptions): P
     // Exactly the recorded command line, sent to root's shell like remote.Command does.
     const r = await sshRaw(g.ipv4, String(a.resource.rawInputs["create"]), typeof stdin === "string" ? { stdin, timeoutMs: 20 * 60_000 } : { timeoutMs: 20 * 60_000 });
     const seconds = (Date.now() - t) / 1000;
-    docker.events.push({ step: "run", name: a.resource.name, guest: g.name, startedMs: t, endedMs: Date.now() });
+    events.push({ step: "run", name: a.resource.name, guest: g.name, startedMs: t, endedMs: Date.now() });
     if (r.code !== 0) throw new Error(`${a.resource.name} on ${g.name} exited ${r.code}\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`);
     const after = await snap();
     const changedFiles = paths.filter((p) => after.get(p) !== before.get(p));
@@ -177,44 +146,11 @@ export async function up(planned: PlannedStack, tb: Testbed, opts: UpOptions): P
     return { status: changedFiles.length ? "changed" : "unchanged", detail: `${seconds.toFixed(1)} s` };
   };
 
-  let outcomes: Map<string, Outcome>;
-  try {
-    outcomes = await runGraph(actions, run);
-  } catch (e) {
-    if (!(e instanceof UpdateHalted)) throw e;
-    // The created replacements stay; their originals wait for the next update.
-    opts.dockerState.pendingDeletes.push(...docker.deferredDeletes);
-    throw new UpFailed(e.cause, docker.events);
-  }
-  // Containers the plan no longer has, then the originals of create-first replacements.
-  const planned_ = new Set(planned.resources.map((r) => r.urn));
-  for (const [urn, d] of [...opts.dockerState.resources].reverse()) {
-    if (planned_.has(urn)) continue;
-    if (d.resource.type === CONTAINER) await remove(d);
-    opts.dockerState.resources.delete(urn);
-  }
-  for (const d of docker.deferredDeletes.reverse()) await remove(d);
+  const { actions, outcomes, events } = await runUpdate(planned.resources, opts.dockerState, { engineAt: (address) => engines.get(address), runCommand: runStep, unreachable: notHere });
   const changed = actions
     .filter((a) => a.kind !== "copy" && a.kind !== "command" && outcomes.get(a.urn)?.status === "changed")
     .map((a) => `${a.kind} ${String(a.resource.rawInputs["name"])}@${tb.byAddress.get(a.address)?.name ?? a.address}`);
-  return { outcomes, steps, skipped, seconds: (Date.now() - started) / 1000, changed, events: docker.events };
-}
-
-type Limiter = <T>(f: () => Promise<T>) => Promise<T>;
-
-function limiter(max: number): Limiter {
-  let active = 0;
-  const queue: (() => void)[] = [];
-  return async <T>(f: () => Promise<T>): Promise<T> => {
-    if (active >= max) await new Promise<void>((r) => queue.push(r));
-    active++;
-    try {
-      return await f();
-    } finally {
-      active--;
-      queue.shift()?.();
-    }
-  };
+  return { outcomes, steps, skipped, seconds: (Date.now() - started) / 1000, changed, events };
 }
 
 /** Resources of one type, for assertions. */

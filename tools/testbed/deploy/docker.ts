@@ -1,7 +1,7 @@
 /**
- * Realizes the plan's Docker resources on a guest's engine the way the Pulumi Docker provider
- * does: through the Engine API (here over the guest's socket with curl, reached by SSH like
- * the provider's ssh:// host), from the recorded inputs, field by field. The API rather than
+ * Realizes the plan's Docker resources on an engine the way the Pulumi Docker provider does:
+ * through the Engine API (over the engine's socket with curl: a test-bed guest's, reached by SSH
+ * like the provider's ssh:// host, or this machine's own), from the recorded inputs, field by field. The API rather than
  * `docker run` flags because the CLI cannot express an exec-form (`CMD`) health check; the
  * provider sends exactly that. Request bodies (which hold secret env values) go on stdin only.
  *
@@ -9,21 +9,53 @@
  * guest. A container whose inputs changed is replaced as the engine replaces it, from the plan's
  * own resource options: with `deleteBeforeReplace` the old one is deleted first; otherwise the
  * new one is created beside it and the old one is handed back to be deleted once the whole
- * update succeeded (deploy.ts). Deleting is the provider's: `docker stop` with
+ * update succeeded (update.ts). Deleting is the provider's: `docker stop` with
  * `destroyGraceSeconds` when set (SIGTERM, then that long before SIGKILL), then remove.
  */
 import type { RecordedResource } from "../../mockRuntime";
-import type { Guest } from "../testbed";
+import type { ExecResult, Guest } from "../testbed";
 import { shq } from "../shell";
 import type { Outcome } from "./graph";
 import { buildStandin } from "./standins";
 import { CONTAINER, ContainerInputs, NETWORK, NetworkInputs, REMOTE_IMAGE, VOLUME, VolumeInputs, inputsHash, labelMap, refuseUnknownInputs } from "./dockerInputs";
 
+/**
+ * The process a container runs instead of its planned command (its argv; the image provides
+ * the program), or undefined to run the planned command.
+ *
+ * Only the process differs. The container around it is created from the plan's inputs exactly
+ * as for the real process: image reference, user and groups, read-only root and its tmpfs,
+ * capabilities, no-new-privileges, init, env, mounts and volumes, uploaded files, networks and
+ * aliases, published ports, labels, health check. What a suite that uses a stand-in checks is
+ * enforced by the engine on that container, not by the process in it, so the stand-in cannot
+ * step around it: a probe crosses Docker's networks whatever answers it; a dropped capability
+ * is refused to any process, root included; a read-only root is read-only to every writer.
+ */
+export type StandIn = (container: ContainerInputs) => readonly string[] | undefined;
+
+/** Where an engine is driven from: a test-bed guest over SSH, or this machine's own engine. */
+export interface EngineHost {
+  readonly name: string;
+  /** The address the plan's Docker provider names: the guest's, or LOCAL_ENGINE (graph.ts). */
+  readonly address: string;
+  exec(cmd: string, opts?: { stdin?: string; timeoutMs?: number }): Promise<ExecResult>;
+  /** Host address published ports bind to: "" (every address, as planned), or 127.0.0.1 for a test that must not open a port to the network. */
+  readonly publishIp: string;
+  /** Builds the stand-in an image resource names when the engine lacks it; without it the test tags its images first. */
+  readonly buildImage?: (key: string, ref: string) => Promise<number>;
+  readonly standIn?: StandIn;
+}
+
+/** A test-bed guest's engine: ports published as planned, stand-in images built in the guest. */
+export function guestEngine(g: Guest): EngineHost {
+  return { name: g.name, address: g.ipv4, exec: (cmd, opts) => g.exec(cmd, opts), publishIp: "", buildImage: (key, ref) => buildStandin(g, key, ref) };
+}
+
 /** A resource as created: its inputs' digest, the engine's id, the guest it lives on. */
 export interface Deployed {
   readonly hash: string;
   readonly id: string;
-  /** The guest's address (its Docker provider's ssh:// host). */
+  /** The engine's address (EngineHost.address). */
   readonly address: string;
   readonly resource: RecordedResource;
 }
@@ -63,7 +95,7 @@ type Json = Record<string, unknown>;
 const API = "http://docker/v1.41";
 
 /** One Engine API call; the body travels on stdin. Throws on a status outside `ok`. */
-export async function dockerApi(g: Guest, method: string, path: string, body?: unknown, ok: readonly number[] = [200, 201, 204, 304]): Promise<{ status: number; json: unknown }> {
+export async function dockerApi(g: EngineHost, method: string, path: string, body?: unknown, ok: readonly number[] = [200, 201, 204, 304]): Promise<{ status: number; json: unknown }> {
   const data = body === undefined ? "" : JSON.stringify(body);
   const cmd = `curl -sS --unix-socket /run/docker.sock -X ${method} -H 'Content-Type: application/json' ${body === undefined ? "" : "--data-binary @-"} -w '\\n%{http_code}' ${shq(API + path)}`;
   const r = await g.exec(cmd, { stdin: data, timeoutMs: 120_000 });
@@ -87,14 +119,14 @@ export function durationNs(d: string): number {
 }
 
 /** The container's create request, translated from the recorded `docker.Container` inputs. */
-export function containerCreateBody(c: ContainerInputs): { body: Json; extraNetworks: { name: string; aliases: string[] }[] } {
+export function containerCreateBody(c: ContainerInputs, publishIp = "", argv?: readonly string[]): { body: Json; extraNetworks: { name: string; aliases: string[] }[] } {
   const ports = (c.ports ?? []).map((p) => ({ key: `${p.internal}/${p.protocol || "tcp"}`, host: String(p.external) }));
   const networks = c.networksAdvanced ?? [];
   const hc = c.healthcheck;
   const first = networks[0];
   const body: Json = {
     Image: c.image,
-    ...(c.command ? { Cmd: c.command } : {}),
+    ...((argv ?? c.command) ? { Cmd: argv ?? c.command } : {}),
     Env: c.envs ?? [],
     ...(c.user ? { User: c.user } : {}),
     Labels: labelMap(c.labels),
@@ -105,7 +137,7 @@ export function containerCreateBody(c: ContainerInputs): { body: Json; extraNetw
       ? { Healthcheck: { Test: hc.tests, Interval: durationNs(hc.interval), Timeout: durationNs(hc.timeout), Retries: hc.retries, StartPeriod: durationNs(hc.startPeriod) } }
       : {}),
     HostConfig: {
-      PortBindings: Object.fromEntries(ports.map((p) => [p.key, [{ HostIp: "", HostPort: p.host }]])),
+      PortBindings: Object.fromEntries(ports.map((p) => [p.key, [{ HostIp: publishIp, HostPort: p.host }]])),
       Mounts: (c.mounts ?? []).map((m) => ({ Type: m.type, Source: m.source, Target: m.target, ReadOnly: m.readOnly })),
       Binds: (c.volumes ?? []).map((v) => `${v.volumeName}:${v.containerPath}`),
       RestartPolicy: { Name: c.restart ?? "no" },
@@ -143,7 +175,7 @@ sys.stdout.buffer.write(buf.getvalue())
  * The provider's `uploads`: each file copied into the created container before it starts
  * (PUT /containers/{id}/archive), mode 0644, or 0744 when executable.
  */
-async function uploadFiles(g: Guest, id: string, uploads: NonNullable<ContainerInputs["uploads"]>): Promise<void> {
+async function uploadFiles(g: EngineHost, id: string, uploads: NonNullable<ContainerInputs["uploads"]>): Promise<void> {
   if (uploads.length === 0) return;
   const files = uploads.map((u) => ({ file: u.file, content: u.content, executable: u.executable === true }));
   const cmd = `python3 -c ${shq(UPLOAD_PY)} | curl -sS -f --unix-socket /run/docker.sock -X PUT -H 'Content-Type: application/x-tar' --data-binary @- ${shq(`${API}/containers/${id}/archive?path=/`)}`;
@@ -152,8 +184,8 @@ async function uploadFiles(g: Guest, id: string, uploads: NonNullable<ContainerI
 }
 
 /** The provider's create: create on the first network, join the others, upload the files, start. */
-async function createContainer(g: Guest, c: ContainerInputs): Promise<string> {
-  const { body, extraNetworks } = containerCreateBody(c);
+async function createContainer(g: EngineHost, c: ContainerInputs): Promise<string> {
+  const { body, extraNetworks } = containerCreateBody(c, g.publishIp, g.standIn?.(c));
   const created = await dockerApi(g, "POST", `/containers/create?name=${encodeURIComponent(c.name)}`, body);
   const id = String((created.json as Json)["Id"]);
   for (const n of extraNetworks) {
@@ -173,7 +205,7 @@ async function createContainer(g: Guest, c: ContainerInputs): Promise<string> {
  * container's stop signal, then SIGKILL when it runs out); without, a forced remove (SIGKILL).
  * Reads the exit code and the last log lines before removing, for the tests.
  */
-export async function deleteContainer(g: Guest, d: Deployed): Promise<Pick<EngineEvent, "exitCode" | "logs">> {
+export async function deleteContainer(g: EngineHost, d: Deployed): Promise<Pick<EngineEvent, "exitCode" | "logs">> {
   const c = d.resource.rawInputs as unknown as ContainerInputs;
   const id = shq(d.id);
   const grace = c.destroyGraceSeconds;
@@ -191,7 +223,7 @@ export async function deleteContainer(g: Guest, d: Deployed): Promise<Pick<Engin
   return { exitCode: Number(code), logs: logs.join("\n") };
 }
 
-async function timed<T>(run: DockerRun, g: Guest, step: EngineEvent["step"], name: string, f: () => Promise<T>): Promise<T> {
+async function timed<T>(run: DockerRun, g: EngineHost, step: EngineEvent["step"], name: string, f: () => Promise<T>): Promise<T> {
   const startedMs = Date.now();
   const result = await f();
   const extra = step === "delete" && typeof result === "object" && result !== null ? (result as Pick<EngineEvent, "exitCode" | "logs">) : {};
@@ -208,26 +240,31 @@ function standinKey(r: RecordedResource): string {
 }
 
 /** Creates or replaces one Docker resource on guest `g` when it is missing or its inputs changed. */
-export async function realizeDocker(g: Guest, r: RecordedResource, run: DockerRun): Promise<Outcome> {
+export async function realizeDocker(g: EngineHost, r: RecordedResource, run: DockerRun): Promise<Outcome> {
   refuseUnknownInputs(r);
   const state = run.state;
   const name = String(r.rawInputs["name"]);
   const hash = inputsHash(r);
   const known = state.resources.get(r.urn);
-  const record = (id: string) => state.resources.set(r.urn, { hash, id, address: g.ipv4, resource: r });
+  const record = (id: string) => state.resources.set(r.urn, { hash, id, address: g.address, resource: r });
+  // Inputs as in the state: the engine's "same" step (no refresh), which asks no provider anything.
+  if (known?.hash === hash) return { status: "unchanged" };
   switch (r.type) {
     case REMOTE_IMAGE: {
       // The "pull": no registry here, so the stand-in is built under the very same ref.
       const have = await dockerApi(g, "GET", `/images/${encodeURIComponent(name)}/json`, undefined, [200, 404]);
+      if (have.status === 200) {
+        record(name);
+        return { status: "unchanged" };
+      }
+      if (!g.buildImage) throw new Error(`${g.name}: no image ${name} on this engine (tag it before applying the plan)`);
+      const seconds = await g.buildImage(standinKey(r), name);
       record(name);
-      if (have.status === 200) return { status: "unchanged" };
-      const seconds = await buildStandin(g, standinKey(r), name);
       return { status: "changed", detail: `built stand-in ${name} in ${seconds.toFixed(1)} s` };
     }
     case NETWORK: {
       const n = r.rawInputs as unknown as NetworkInputs;
       const have = await dockerApi(g, "GET", `/networks/${encodeURIComponent(name)}`, undefined, [200, 404]);
-      if (have.status === 200 && known?.hash === hash) return { status: "unchanged" };
       if (have.status === 200) await dockerApi(g, "DELETE", `/networks/${encodeURIComponent(name)}`);
       const created = await dockerApi(g, "POST", "/networks/create", {
         Name: name, Driver: n.driver, Internal: n.internal === true, Attachable: n.attachable === true, Labels: labelMap(n.labels), CheckDuplicate: true,
@@ -238,14 +275,12 @@ export async function realizeDocker(g: Guest, r: RecordedResource, run: DockerRu
     case VOLUME: {
       const v = r.rawInputs as unknown as VolumeInputs;
       const have = await dockerApi(g, "GET", `/volumes/${encodeURIComponent(name)}`, undefined, [200, 404]);
-      if (have.status === 200 && known?.hash === hash) return { status: "unchanged" };
       if (have.status !== 200) await dockerApi(g, "POST", "/volumes/create", { Name: name, Labels: labelMap(v.labels) });
       record(name);
       return { status: "changed", detail: `volume ${name}` };
     }
     case CONTAINER: {
       const c = r.rawInputs as unknown as ContainerInputs;
-      if (known?.hash === hash && (await dockerApi(g, "GET", `/containers/${known.id}/json`, undefined, [200, 404])).status === 200) return { status: "unchanged" };
       if (known && r.deleteBeforeReplace) {
         await timed(run, g, "delete", String(known.resource.rawInputs["name"]), () => deleteContainer(g, known));
         state.resources.delete(r.urn);

@@ -1,17 +1,21 @@
 /**
- * The plan as a dependency graph of the things the test bed can realize: provisioning copies
- * and commands, and Docker images, networks, volumes and containers. Order comes only from the
+ * The plan as a dependency graph of the things the harness can realize: provisioning copies
+ * and commands, local commands, and Docker images, networks, volumes and containers. Order comes only from the
  * recorded `dependencies`, with Pulumi's semantics:
  *
  * - a dependency on a component means every custom resource under it;
  * - a child waits for what its ancestors depend on (the SDK registers a component only after
  *   its dependsOn resources are created, and a child only after its parent is registered);
  * - a resource waits for its provider (the Docker provider of its host);
- * - resources nobody realizes here (LXCs, templates, passwords, providers) are pass-through.
+ * - resources nobody realizes here (LXCs, templates, passwords, providers, and whatever a test
+ *   leaves out) are pass-through: they carry their own dependencies on to their dependents.
  */
 import type { RecordedResource } from "../../mockRuntime";
 
-export type ActionKind = "copy" | "command" | "image" | "network" | "volume" | "container";
+export type ActionKind = "copy" | "command" | "localCommand" | "image" | "network" | "volume" | "container";
+
+/** The address of this machine: where local commands run and a unix:// Docker provider's engine is. */
+export const LOCAL_ENGINE = "local";
 
 export interface Action {
   readonly urn: string;
@@ -26,6 +30,7 @@ export interface Action {
 const KIND: Readonly<Record<string, ActionKind>> = {
   "command:remote:CopyToRemote": "copy",
   "command:remote:Command": "command",
+  "command:local:Command": "localCommand",
   "docker:index/remoteImage:RemoteImage": "image",
   "docker:index/network:Network": "network",
   "docker:index/volume:Volume": "volume",
@@ -37,14 +42,18 @@ type Json = Record<string, unknown>;
 function addressOf(r: RecordedResource, byUrn: ReadonlyMap<string, RecordedResource>): string {
   const connection = r.rawInputs["connection"] as Json | undefined;
   if (connection) return String(connection["host"]);
+  if (r.type === "command:local:Command") return LOCAL_ENGINE;
   const provider = r.provider ? byUrn.get(r.provider) : undefined;
   const host = (provider?.rawInputs["host"] as string | undefined) ?? "";
+  if (host.startsWith("unix://")) return LOCAL_ENGINE;
   const m = /^ssh:\/\/[^@]+@([^:/]+)/.exec(host);
-  if (!m?.[1]) throw new Error(`${r.name}: no ssh:// Docker host on its provider (${host || "none"})`);
+  if (!m?.[1]) throw new Error(`${r.name}: no ssh:// or unix:// Docker host on its provider (${host || "none"})`);
   return m[1];
 }
 
-export function buildGraph(resources: readonly RecordedResource[]): Action[] {
+/** `only` limits the actions to what a test realizes (default: everything the harness can). */
+export function buildGraph(resources: readonly RecordedResource[], only: (r: RecordedResource) => boolean = () => true): Action[] {
+  const realized = (r: RecordedResource) => KIND[r.type] !== undefined && only(r);
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
   const children = new Map<string, RecordedResource[]>();
   for (const r of resources) if (r.parentUrn) children.set(r.parentUrn, [...(children.get(r.parentUrn) ?? []), r]);
@@ -77,7 +86,7 @@ export function buildGraph(resources: readonly RecordedResource[]): Action[] {
     for (const d of direct(r)) {
       const dr = byUrn.get(d);
       if (!dr) continue;
-      if (KIND[dr.type]) out.add(d);
+      if (realized(dr)) out.add(d);
       else for (const x of actionDeps(d, seen)) out.add(x);
     }
     seen.delete(urn);
@@ -87,7 +96,7 @@ export function buildGraph(resources: readonly RecordedResource[]): Action[] {
   };
 
   return resources
-    .filter((r) => KIND[r.type])
+    .filter(realized)
     .map((r) => ({ urn: r.urn, kind: KIND[r.type]!, resource: r, address: addressOf(r, byUrn), after: actionDeps(r.urn, new Set()) }));
 }
 
