@@ -6,10 +6,11 @@ import { runComponent, tree } from "../../../helpers/componentRun";
 import type { DockerServiceInput } from "./dockerService.program";
 
 const PROGRAM = join(__dirname, "dockerService.program.ts");
-const ROOT_URN = "urn:pulumi:unit::parity::pulumi:pulumi:Stack";
-const ENGINE = `${ROOT_URN}$pulumi:providers:docker::engine`;
-const IMAGE = `${ROOT_URN}$docker:index/remoteImage:RemoteImage::image`;
-const network = (n: string) => `${ROOT_URN}$docker:index/network:Network::net-${n}`;
+/** The stack's own resources: the engine leaves the stack's type out of their URNs. */
+const AT_ROOT = "urn:pulumi:unit::parity::";
+const ENGINE = `${AT_ROOT}pulumi:providers:docker::engine`;
+const IMAGE = `${AT_ROOT}docker:index/remoteImage:RemoteImage::image`;
+const network = (n: string) => `${AT_ROOT}docker:index/network:Network::net-${n}`;
 const child = (type: string, name: string) => `urn:pulumi:unit::parity::parity:docker:DockerService$${type}::${name}`;
 const TMPFS = "rw,noexec,nosuid,size=64m";
 
