@@ -3,10 +3,23 @@ import * as pulumi from "@pulumi/pulumi";
 // duplicate URNs, which the real engine refuses but the stock mocks accept.
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import type { RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
+import type { Alias } from "@pulumi/pulumi/proto/alias_pb";
 import { specialArchiveSig, specialAssetSig, specialResourceSig, specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { mockCall, mockOutputs } from "./mockOutputs";
 
 export const SECRET = "[secret]";
+
+/**
+ * An alias as the engine receives it, and the URN the engine makes of it. A spec's empty
+ * fields stand for the resource's own name, type, parent, project and stack.
+ */
+export interface RecordedAlias {
+  readonly sent:
+    | { readonly urn: string }
+    | { readonly spec: { readonly name: string; readonly type: string; readonly project: string; readonly stack: string; readonly parentUrn?: string; readonly noParent?: true } };
+  /** The old URN it names: the engine's collapseAliasToUrn (the parent's own aliases aside, which need a state). */
+  readonly urn: string;
+}
 
 export interface RecordedResource {
   readonly type: string;
@@ -31,6 +44,8 @@ export interface RecordedResource {
   /** URNs this resource waits for (explicit dependsOn, after component expansion). */
   readonly dependencies: readonly string[];
   readonly provider?: string;
+  /** Previous URNs the engine would take this resource's state from (`aliases`). */
+  readonly aliases: readonly RecordedAlias[];
 }
 
 function isSecretValue(v: unknown): v is { value: unknown } {
@@ -111,10 +126,39 @@ function walkFields(v: Record<string, unknown>): { masked: Record<string, unknow
   return { masked: Object.fromEntries(masked), raw: Object.fromEntries(raw), secretKeys };
 }
 
+/** The engine's URN of a name and type under a parent URN (resource.CreateURN); a stack parent adds no type. */
+function createUrn(name: string, type: string, parentUrn: string, project: string, stack: string): string {
+  // urn:pulumi:<stack>::<project>::<qualified type>::<name>
+  const prefix = parentUrn && parentUrn.split("::")[2] !== "pulumi:pulumi:Stack" ? `${parentUrn.slice(0, parentUrn.lastIndexOf("::"))}$` : `urn:pulumi:${stack}::${project}::`;
+  return `${prefix}${type}::${name}`;
+}
+
+/** What the engine makes of the aliases of a registration (its step generator's collapseAliasToUrn). */
+function recordAliases(aliases: readonly Alias[], own: { name: string; type: string; parentUrn: string; project: string; stack: string }): RecordedAlias[] {
+  return aliases.map((a) => {
+    const spec = a.getSpec();
+    if (!spec) return { sent: { urn: a.getUrn() }, urn: a.getUrn() };
+    const sent = {
+      name: spec.getName(), type: spec.getType(), project: spec.getProject(), stack: spec.getStack(),
+      ...(spec.hasParenturn() ? { parentUrn: spec.getParenturn() } : {}),
+      ...(spec.getNoparent() ? { noParent: true as const } : {}),
+    };
+    const parentUrn = sent.noParent ? "" : sent.parentUrn || own.parentUrn;
+    return { sent: { spec: sent }, urn: createUrn(sent.name || own.name, sent.type || own.type, parentUrn, sent.project || own.project, sent.stack || own.stack) };
+  });
+}
+
 type Callback = (err: Error | null, res?: unknown) => void;
 
 class RecordingMonitor extends MockMonitor {
   readonly recorded: RecordedResource[] = [];
+  constructor(mocks: ConstructorParameters<typeof MockMonitor>[0], private readonly project: string, private readonly stack: string) {
+    super(mocks);
+    // The engine's URNs, which the SDK's createUrn (aliases) assumes: the parent's whole type
+    // chain, the stack's type left out. The stock mock keeps only the parent's last type and
+    // adds the stack's. (Its URN builder is private in its types: replaced on the instance.)
+    Object.assign(this, { newUrn: (parent: string, type: string, name: string) => createUrn(name, type, parent, this.project, this.stack) });
+  }
   private readonly byUrn = new Map<string, { type: string; name: string }>();
   readonly duplicates: string[] = [];
 
@@ -123,7 +167,7 @@ class RecordingMonitor extends MockMonitor {
     const type = req.getType();
     const name = req.getName();
     const parentUrn = req.getParent();
-    // MockMonitor's URN builder is private in its types; the engine's URNs must match the SDK's.
+    // The URN builder set in the constructor, which MockMonitor's registerResource uses too.
     const urn = (this as unknown as { newUrn(parent: string, type: string, name: string): string }).newUrn(parentUrn, type, name);
     if (this.byUrn.has(urn)) {
       // Recorded, not failed here: a failed registration surfaces as an unhandled rejection
@@ -152,6 +196,7 @@ class RecordingMonitor extends MockMonitor {
       dependencies: req.getDependenciesList(),
       // A provider reference is "<urn>::<id>"; URNs contain "::" themselves.
       ...(req.getProvider() ? { provider: req.getProvider().slice(0, req.getProvider().lastIndexOf("::")) } : {}),
+      aliases: recordAliases(req.getAliasesList(), { name, type, parentUrn, project: this.project, stack: this.stack }),
     });
     return super.registerResource(req, callback);
   }
@@ -210,7 +255,7 @@ export function useRecordingEngine(opts: Omit<RunOptions, "program">): Recording
   const monitor = new RecordingMonitor({
     newResource: (args) => mockOutputs(args),
     call: (args) => mockCall(args),
-  });
+  }, opts.project, opts.stack);
   pulumi.runtime.setMockOptions(monitor, opts.project, opts.stack, false);
   // Same feature set the SDK's setMocks enables.
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import { ContainerModel } from "../../model/types";
 import { createsBeforeDelete, versionedName } from "../../model/rollout";
-import { GateRunner, HealthGate } from "./healthGate";
+import { GateRunner, healthGate } from "./healthGate";
 import { rolloutContainerInputs } from "./rolloutInputs";
 
 export interface DockerServiceArgs {
@@ -16,7 +16,7 @@ export interface DockerServiceArgs {
   readonly envs: pulumi.Input<pulumi.Input<string>[]>;
   readonly labels: Readonly<Record<string, string>>;
   /**
-   * Where the rollout's health gate runs `docker inspect` (see HealthGate). Without it no gate
+   * Where the rollout's health gate runs `docker inspect` (see healthGate). Without it no gate
    * is created: nothing waits for the new container's health.
    */
   readonly gateRunner?: GateRunner;
@@ -126,8 +126,9 @@ export class DockerService extends pulumi.ComponentResource {
       // Delete-first unless this version may run beside the old one (model/rollout.ts).
       { ...childOpts, dependsOn: volumes, deleteBeforeReplace: !cbr },
     );
+    // The gate's command is the service's own child (`<name>-health-wait`), aliased to where it used to be.
     this.ready = c.healthcheck && args.gateRunner
-      ? new HealthGate(
+      ? healthGate(
           `${name}-health`,
           {
             spec: { service: c.pool ?? c.name, check: c.healthcheck.test, timeoutSeconds: c.rollout.healthTimeoutSeconds, settleSeconds: c.rollout.strategy === "proxied" ? args.proxySettleSeconds ?? 0 : 0 },
@@ -135,7 +136,7 @@ export class DockerService extends pulumi.ComponentResource {
             triggers: [fingerprint],
             runner: args.gateRunner,
           },
-          { parent: this },
+          this,
         )
       : this.container;
     this.registerOutputs({ name: this.container.name });

@@ -19,22 +19,30 @@ export interface HealthGateArgs {
   readonly runner: GateRunner;
 }
 
+/** The gate's command: a `remote.Command` on the Docker host, or a `local.Command` with `DOCKER_HOST`. */
+export type HealthGateCommand = command.remote.Command | command.local.Command;
+
+/**
+ * The component type that parented each gate's command until the command became a direct child
+ * of its service. Stacks deployed before keep the commands under it in their state.
+ */
+export const FORMER_GATE_TYPE = "parity:docker:HealthGate";
+
 /**
  * Waits for a new container's health check and fails the deployment, naming the service and
  * the check, when it does not pass. Whatever depends on the gate (the pool's next slot) waits
  * for it, so an unhealthy version stops the rollout at its first container.
+ *
+ * One resource, `<name>-wait`, a child of `parent` (the service). It used to sit under a
+ * `parity:docker:HealthGate` component named `name` under the same parent; its alias to that
+ * parent chain makes the engine take a stack's existing command as this one, so nothing re-runs.
+ * The alias's parent is a URN, because that component no longer exists to be referenced.
  */
-export class HealthGate extends pulumi.ComponentResource {
-  public readonly stdout: pulumi.Output<string>;
-
-  constructor(name: string, args: HealthGateArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("parity:docker:HealthGate", name, {}, opts);
-    const script = pulumi.output(args.container).apply((container) => renderHealthGate({ ...args.spec, container }));
-    const common = { create: script, triggers: args.triggers, addPreviousOutputInEnv: false, logging: "stdoutAndStderr" as const };
-    const run = args.runner.kind === "remote"
-      ? new command.remote.Command(`${name}-wait`, { ...common, connection: args.runner.connection }, { parent: this })
-      : new command.local.Command(`${name}-wait`, { ...common, interpreter: ["/bin/sh", "-c"], environment: { DOCKER_HOST: args.runner.dockerHost } }, { parent: this });
-    this.stdout = run.stdout;
-    this.registerOutputs({ stdout: this.stdout });
-  }
+export function healthGate(name: string, args: HealthGateArgs, parent: pulumi.Resource): HealthGateCommand {
+  const script = pulumi.output(args.container).apply((container) => renderHealthGate({ ...args.spec, container }));
+  const common = { create: script, triggers: args.triggers, addPreviousOutputInEnv: false, logging: "stdoutAndStderr" as const };
+  const opts: pulumi.CustomResourceOptions = { parent, aliases: [{ parent: pulumi.createUrn(name, FORMER_GATE_TYPE, parent) }] };
+  return args.runner.kind === "remote"
+    ? new command.remote.Command(`${name}-wait`, { ...common, connection: args.runner.connection }, opts)
+    : new command.local.Command(`${name}-wait`, { ...common, interpreter: ["/bin/sh", "-c"], environment: { DOCKER_HOST: args.runner.dockerHost } }, opts);
 }

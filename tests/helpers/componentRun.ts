@@ -66,7 +66,7 @@ export const secret = (value: unknown) => ({ $secret: value });
 /** A resource of the run named `name` (type test:index:Stand) in `construct`'s arguments. */
 export const resource = (name: string) => ({ $resource: name });
 /** The URN of `resource(name)`. */
-export const standUrn = (name: string) => `urn:pulumi:${STACK}::${PROJECT}::pulumi:pulumi:Stack$test:index:Stand::${name}`;
+export const standUrn = (name: string) => `urn:pulumi:${STACK}::${PROJECT}::test:index:Stand::${name}`;
 
 /**
  * Constructs the component `input` names from data (constructComponent.ts): for components

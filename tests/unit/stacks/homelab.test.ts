@@ -260,6 +260,21 @@ describe("homelab under mocks: Docker services", () => {
     expect(gate.rawInputs["connection"]).toMatchObject({ host: "192.168.1.51" });
     expect(String(gate.rawInputs["create"])).toContain("name='backtest-worker-1'");
   });
+
+  it("keeps each gate's deployed command: a child of its service, aliased to the URN it had under a HealthGate component", () => {
+    const backend = homelab.one("command:remote:Command", "backend-health-wait");
+    expect(backend.urn).toBe("urn:pulumi:homelab::parity::parity:proxmox:Guest$parity:docker:DockerService$command:remote:Command::backend-health-wait");
+    // What the code before this change registered, as the engine names it.
+    expect(backend.aliases.map((a) => a.urn)).toEqual(["urn:pulumi:homelab::parity::parity:proxmox:Guest$parity:docker:DockerService$parity:docker:HealthGate$command:remote:Command::backend-health-wait"]);
+    const gates = homelab.resources.filter((r) => r.name.endsWith("-health-wait"));
+    expect(gates.map((g) => [g.name, g.parentType, g.aliases.map((a) => a.urn)])).toEqual(
+      gates.map((g) => [g.name, "parity:docker:DockerService", [g.urn.replace("$command:remote:Command::", "$parity:docker:HealthGate$command:remote:Command::")]]),
+    );
+    expect(gates).toHaveLength(7);
+    // (Provider packages add aliases of their own, such as a storage type's former token.)
+    expect(homelab.resources.filter((r) => r.aliases.some((x) => x.urn.includes("HealthGate")))).toEqual(gates);
+    expect(homelab.byType("parity:docker:HealthGate")).toEqual([]);
+  });
 });
 
 describe("homelab under mocks: networks from flows", () => {

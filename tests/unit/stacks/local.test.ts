@@ -16,4 +16,14 @@ describe("local KTRDR (docker target, dev profile)", () => {
     expect(backend["command"]).toEqual(["uvicorn", "ktrdr.api.main:app", "--reload", "--host", "0.0.0.0", "--port", "8000"]);
     expect(local.byType("proxmoxve:index/containerLegacy:ContainerLegacy")).toEqual([]);
   });
+
+  it("runs each health gate where Pulumi runs, as its service's child, aliased to the URN it had under a HealthGate component", async () => {
+    const local = await planStack("local");
+    const gate = local.one("command:local:Command", "backend-health-wait");
+    expect(gate.urn).toBe("urn:pulumi:local::parity::parity:docker:DockerService$command:local:Command::backend-health-wait");
+    expect(gate.aliases).toEqual([{
+      sent: { spec: { name: "", type: "", project: "", stack: "", parentUrn: "urn:pulumi:local::parity::parity:docker:DockerService$parity:docker:HealthGate::backend-health" } },
+      urn: "urn:pulumi:local::parity::parity:docker:DockerService$parity:docker:HealthGate$command:local:Command::backend-health-wait",
+    }]);
+  });
 });

@@ -119,7 +119,6 @@ describe("plan diff of the real homelab plan", () => {
       "docker:index/remoteImage:RemoteImage workers-c-docker-image-backend",
       "docker:index/network:Network workers-c-docker-parity-homelab--backtest-worker-2--edge",
       "parity:docker:DockerService backtest-worker-2",
-      "parity:docker:HealthGate backtest-worker-2-health",
       "docker:index/container:Container backtest-worker-2-container",
       "command:remote:Command backtest-worker-2-health-wait",
     ]);
@@ -148,7 +147,7 @@ describe("plan diff of the real homelab plan", () => {
       { service: "backtest-worker-2", variable: "WORKER_PUBLIC_BASE_URL", after: "http://workers-c.ktrdr.home.mynerd.place:5004" },
     ]);
     expect(new Set(diff.env.map((e) => e.service))).toEqual(new Set(["backtest-worker-2"]));
-    expect(renderMarkdown(diff, "homelab", "homelab + 1 worker")).toContain("**Resources:** 6 added, 0 removed, 8 changed, ");
+    expect(renderMarkdown(diff, "homelab", "homelab + 1 worker")).toContain("**Resources:** 5 added, 0 removed, 8 changed, ");
   });
 });
 

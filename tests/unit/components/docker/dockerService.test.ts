@@ -6,10 +6,11 @@ import { runComponent, tree } from "../../../helpers/componentRun";
 import type { DockerServiceInput } from "./dockerService.program";
 
 const PROGRAM = join(__dirname, "dockerService.program.ts");
-const ROOT_URN = "urn:pulumi:unit::parity::pulumi:pulumi:Stack";
-const ENGINE = `${ROOT_URN}$pulumi:providers:docker::engine`;
-const IMAGE = `${ROOT_URN}$docker:index/remoteImage:RemoteImage::image`;
-const network = (n: string) => `${ROOT_URN}$docker:index/network:Network::net-${n}`;
+/** The stack's own resources: the engine leaves the stack's type out of their URNs. */
+const AT_ROOT = "urn:pulumi:unit::parity::";
+const ENGINE = `${AT_ROOT}pulumi:providers:docker::engine`;
+const IMAGE = `${AT_ROOT}docker:index/remoteImage:RemoteImage::image`;
+const network = (n: string) => `${AT_ROOT}docker:index/network:Network::net-${n}`;
 const child = (type: string, name: string) => `urn:pulumi:unit::parity::parity:docker:DockerService$${type}::${name}`;
 const TMPFS = "rw,noexec,nosuid,size=64m";
 
@@ -49,8 +50,7 @@ describe("DockerService", () => {
       ["parity:docker:DockerService", "db", "parity-unit"],
       ["docker:index/container:Container", "db-container", "db"],
       ["docker:index/volume:Volume", "db-data", "db"],
-      ["parity:docker:HealthGate", "db-health", "db"],
-      ["command:local:Command", "db-health-wait", "db-health"],
+      ["command:local:Command", "db-health-wait", "db"],
       ["pulumi:providers:docker", "engine", "parity-unit"],
       ["docker:index/remoteImage:RemoteImage", "image", "parity-unit"],
       ["docker:index/network:Network", "net-backend-db", "parity-unit"],
@@ -95,12 +95,23 @@ describe("DockerService", () => {
 
     // The gate waits for the container by name, re-run by the version's fingerprint (secrets unwrapped into a digest).
     const wait = run.one("db-health-wait");
-    expect(wait.inputs).toMatchObject({
+    expect(wait.inputs).toEqual({
       create: renderHealthGate({ service: "db", container: "db", check: ["CMD", "pg_isready"], timeoutSeconds: 120, settleSeconds: 0 }),
       triggers: [fingerprint(postgres, ["POSTGRES_USER=parity", "POSTGRES_PASSWORD=pw"], labels)],
+      addPreviousOutputInEnv: false,
+      logging: "stdoutAndStderr",
+      interpreter: ["/bin/sh", "-c"],
+      environment: { DOCKER_HOST: "unix:///var/run/docker.sock" },
     });
+    expect(wait.secretInputs).toEqual([]);
     expect(wait.dependencies).toEqual([child("docker:index/container:Container", "db-container")]);
-    expect(run.outputs["ready"]).toBe("urn:pulumi:unit::parity::parity:docker:DockerService$parity:docker:HealthGate::db-health");
+    // What the next slot waits for is the gate's command itself, the service's own child.
+    expect(run.outputs["ready"]).toBe(child("command:local:Command", "db-health-wait"));
+    // It used to sit under a HealthGate component (db-health): its alias is the URN it had there.
+    expect(wait.aliases).toEqual([{
+      sent: { spec: { name: "", type: "", project: "", stack: "", parentUrn: child("parity:docker:HealthGate", "db-health") } },
+      urn: "urn:pulumi:unit::parity::parity:docker:DockerService$parity:docker:HealthGate$command:local:Command::db-health-wait",
+    }]);
   });
 
   it("a proxied service: a new version named by its fingerprint starts before the old one stops, behind the host's proxy", async () => {
@@ -143,12 +154,18 @@ describe("DockerService", () => {
     expect(container.deleteBeforeReplace).toBe(false);
     expect(container.secretInputs).toEqual([]);
     // The gate names the pool, and waits for the proxy to route to the new version.
-    expect(run.one("db-health-wait").inputs).toMatchObject({
+    const wait = run.one("db-health-wait");
+    expect(wait.inputs).toEqual({
       create: renderHealthGate({ service: "api", container: name, check: ["CMD", "curl", "-f", "http://localhost:8000/health"], timeoutSeconds: 60, settleSeconds: 4 }),
       triggers: [name],
+      addPreviousOutputInEnv: false,
+      logging: "stdoutAndStderr",
       connection: "[secret]",
     });
-    expect(run.one("db-health-wait").type).toBe("command:remote:Command");
+    expect(wait.rawInputs["connection"]).toEqual({ ...connection, dialErrorLimit: 10, perDialTimeout: 15, port: 22 });
+    expect({ type: wait.type, parent: wait.parent }).toEqual({ type: "command:remote:Command", parent: "db" });
+    expect(wait.aliases.map((a) => a.urn)).toEqual(["urn:pulumi:unit::parity::parity:docker:DockerService$parity:docker:HealthGate$command:remote:Command::db-health-wait"]);
+    expect(run.outputs["ready"]).toBe(child("command:remote:Command", "db-health-wait"));
   });
 
   it("without a health check or networks: no gate, no network at all, and the container is what the next step waits for", async () => {

@@ -4,18 +4,23 @@ import { renderHealthGate } from "../../../../renderers/rollout/healthGate";
 import { runComponent, tree } from "../../../helpers/componentRun";
 
 const PROGRAM = join(__dirname, "healthGate.program.ts");
+const OWNER = "urn:pulumi:unit::parity::test:index:Owner::backend";
 const spec = { service: "backend", check: ["CMD", "curl", "-f", "http://localhost:8000/health"], timeoutSeconds: 60, settleSeconds: 4 };
-const gate = (name: string, args: Omit<HealthGateArgs, "spec" | "container">) => runComponent(PROGRAM, { name, args: { spec, container: "backend-1234abcd", ...args } });
+const gate = (name: string, args: Omit<HealthGateArgs, "spec" | "container">) => runComponent(PROGRAM, { owner: "backend", name, args: { spec, container: "backend-1234abcd", ...args } });
+/** The alias the SDK sends for the command: its own name and type, under the HealthGate component it used to have. */
+const formerParent = (name: string) => ({ spec: { name: "", type: "", project: "", stack: "", parentUrn: `urn:pulumi:unit::parity::test:index:Owner$parity:docker:HealthGate::${name}` } });
 
-describe("HealthGate", () => {
+describe("healthGate", () => {
   it("runs the rendered gate on the Docker host over SSH, re-run by the container's fingerprint", async () => {
     const connection = { host: "10.0.0.2", user: "root", privateKey: "KEY" };
-    const run = await gate("backend-gate", { triggers: ["1234abcd"], runner: { kind: "remote", connection } });
+    const run = await gate("backend-health", { triggers: ["1234abcd"], runner: { kind: "remote", connection } });
+    // One resource, the owner's own child: no component of its own.
     expect(tree(run)).toEqual([
-      ["parity:docker:HealthGate", "backend-gate", "parity-unit"],
-      ["command:remote:Command", "backend-gate-wait", "backend-gate"],
+      ["test:index:Owner", "backend", "parity-unit"],
+      ["command:remote:Command", "backend-health-wait", "backend"],
     ]);
-    const wait = run.one("backend-gate-wait");
+    const wait = run.one("backend-health-wait");
+    expect(run.outputs["gate"]).toBe(`urn:pulumi:unit::parity::test:index:Owner$command:remote:Command::backend-health-wait`);
     expect(wait.inputs).toEqual({
       create: renderHealthGate({ ...spec, container: "backend-1234abcd" }),
       triggers: ["1234abcd"],
@@ -27,15 +32,21 @@ describe("HealthGate", () => {
     expect(wait.secretInputs).toEqual(["connection"]);
     expect(wait.rawInputs["connection"]).toEqual({ ...connection, dialErrorLimit: 10, perDialTimeout: 15, port: 22 });
     expect(wait.dependencies).toEqual([]);
+    // A stack deployed before holds the command under a HealthGate component: the alias names that URN.
+    expect(wait.aliases).toEqual([
+      { sent: formerParent("backend-health"), urn: `urn:pulumi:unit::parity::test:index:Owner$parity:docker:HealthGate$command:remote:Command::backend-health-wait` },
+    ]);
+    expect(wait.parentUrn).toBe(OWNER);
   });
 
   it("runs it where Pulumi runs, with DOCKER_HOST set, when the engine is reached directly", async () => {
-    const run = await gate("web-gate", { triggers: ["1234abcd", "5678"], runner: { kind: "local", dockerHost: "tcp://127.0.0.1:2375" } });
+    const run = await gate("web-health", { triggers: ["1234abcd", "5678"], runner: { kind: "local", dockerHost: "tcp://127.0.0.1:2375" } });
     expect(tree(run)).toEqual([
-      ["parity:docker:HealthGate", "web-gate", "parity-unit"],
-      ["command:local:Command", "web-gate-wait", "web-gate"],
+      ["test:index:Owner", "backend", "parity-unit"],
+      ["command:local:Command", "web-health-wait", "backend"],
     ]);
-    expect(run.one("web-gate-wait").inputs).toEqual({
+    const wait = run.one("web-health-wait");
+    expect(wait.inputs).toEqual({
       create: renderHealthGate({ ...spec, container: "backend-1234abcd" }),
       triggers: ["1234abcd", "5678"],
       addPreviousOutputInEnv: false,
@@ -43,6 +54,9 @@ describe("HealthGate", () => {
       interpreter: ["/bin/sh", "-c"],
       environment: { DOCKER_HOST: "tcp://127.0.0.1:2375" },
     });
-    expect(run.one("web-gate-wait").secretInputs).toEqual([]);
+    expect(wait.secretInputs).toEqual([]);
+    expect(wait.aliases).toEqual([
+      { sent: formerParent("web-health"), urn: `urn:pulumi:unit::parity::test:index:Owner$parity:docker:HealthGate$command:local:Command::web-health-wait` },
+    ]);
   });
 });

@@ -5,7 +5,7 @@ import { runComponent, tree } from "../../../helpers/componentRun";
 import type { RolloutProxyInput } from "./rolloutProxy.program";
 
 const PROGRAM = join(__dirname, "rolloutProxy.program.ts");
-const ENGINE = "urn:pulumi:unit::parity::pulumi:pulumi:Stack$pulumi:providers:docker::engine";
+const ENGINE = "urn:pulumi:unit::parity::pulumi:providers:docker::engine";
 const proxy: ProxyModel = {
   host: "core",
   name: "parity-proxy",
@@ -59,9 +59,9 @@ describe("RolloutProxy", () => {
     });
     expect({ deleteBeforeReplace: container.deleteBeforeReplace, provider: container.provider, secrets: container.secretInputs }).toEqual({ deleteBeforeReplace: true, provider: ENGINE, secrets: [] });
     expect([...container.dependencies].sort()).toEqual([
+      "urn:pulumi:unit::parity::docker:index/network:Network::net-backend-edge",
+      "urn:pulumi:unit::parity::docker:index/network:Network::net-grafana-edge",
       "urn:pulumi:unit::parity::parity:docker:RolloutProxy$docker:index/remoteImage:RemoteImage::core-proxy-image",
-      "urn:pulumi:unit::parity::pulumi:pulumi:Stack$docker:index/network:Network::net-backend-edge",
-      "urn:pulumi:unit::parity::pulumi:pulumi:Stack$docker:index/network:Network::net-grafana-edge",
     ]);
   });
 

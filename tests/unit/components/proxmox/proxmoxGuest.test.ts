@@ -55,7 +55,7 @@ describe("ProxmoxGuest: a Docker guest (homelab's core)", () => {
   it("creates the LXC from the node's stock template, the first step waiting for it", () => {
     const lxc = one(rs, "proxmoxve:index/containerLegacy:ContainerLegacy", "core-lxc");
     expect(lxc.inputs["operatingSystem"]).toEqual({ templateFileId: "local:vztmpl/stock.tar.zst", type: "debian" });
-    expect(lxc.provider).toMatch(/\$pulumi:providers:proxmoxve::proxmox$/);
+    expect(lxc.provider).toBe("urn:pulumi:unit::parity::pulumi:providers:proxmoxve::proxmox");
     expect(one(rs, "parity:remote:ProvisionStep", "core-bootstrap").dependencies).toEqual([lxc.urn]);
   });
 
