@@ -9,7 +9,8 @@ import { spawn, spawnSync } from "node:child_process";
 import type { RecordedResource } from "../../../tools/mockRuntime";
 import { planStack } from "../../helpers/planStack";
 import { startProbe as startProbeAt } from "../lib/probeLoop";
-import { EngineEvent, State, UpFailed, applyPlan, emptyState, removeStack } from "./lib/apply";
+import { serving, span } from "../lib/rolloutFigures";
+import { State, UpFailed, applyPlan, emptyState, removeStack } from "./lib/apply";
 import { docker, proxyImage, standInImages, unhealthyImage } from "./lib/engine";
 
 const STACK = "local";
@@ -64,25 +65,6 @@ function running(service: string): { name: string; image: string }[] {
   return lines ? lines.split("\n").map((l) => ({ name: l.split(" ")[0]!, image: l.split(" ")[1]! })).sort((a, b) => a.name.localeCompare(b.name)) : [];
 }
 
-/**
- * Wall time per service of a rollout: from its first step until its new container passed its
- * health gate ("serving"); a create-first original is deleted only at the end of the update.
- */
-function updateSeconds(events: readonly EngineEvent[]): string {
-  return events.length ? `${((events[events.length - 1]!.endedMs - events[0]!.startedMs) / 1000).toFixed(1)} s` : "0 s";
-}
-
-function rolloutTimes(events: readonly EngineEvent[]): Record<string, string> {
-  const by = new Map<string, { start: number; ready: number }>();
-  for (const e of events) {
-    const gate = e.name.endsWith("-health-wait");
-    const key = e.name.replace(/-[0-9a-f]{8}$/, "").replace(/-health-wait$/, "");
-    const t = by.get(key) ?? { start: e.startedMs, ready: 0 };
-    by.set(key, { start: Math.min(t.start, e.startedMs), ready: gate ? e.endedMs : t.ready });
-  }
-  return Object.fromEntries([...by].filter(([, t]) => t.ready).map(([k, t]) => [k, `${((t.ready - t.start) / 1000).toFixed(1)} s`]));
-}
-
 const plans: Record<string, readonly RecordedResource[]> = {};
 const state: State = emptyState();
 
@@ -123,7 +105,7 @@ describe("rollouts on a real Docker engine", () => {
     const events = await applyPlan(plans["v2"]!, state, ours);
     const result = await probe.stop();
     await jobDone;
-    console.log(`image change ${V1} -> ${V2}: ${result.requests} requests, ${result.failed} failed, worst ${result.worstMs} ms; upstreams seen ${JSON.stringify(result.hosts)}; serving after ${JSON.stringify(rolloutTimes(events))}; whole update ${updateSeconds(events)}`);
+    console.log(`image change ${V1} -> ${V2}: ${result.requests} requests, ${result.failed} failed, worst ${result.worstMs} ms; upstreams seen ${JSON.stringify(result.hosts)}; serving after ${JSON.stringify(serving(events))}; whole update ${span(events)} s`);
     expect(result.failures).toEqual([]);
     expect(result.requests).toBeGreaterThan(50);
     // Both versions served: traffic moved while requests kept coming.
@@ -151,7 +133,7 @@ describe("rollouts on a real Docker engine", () => {
     const probe = await startProbe();
     const events = await applyPlan(plans["v1"]!, state, ours);
     const result = await probe.stop();
-    console.log(`rollback ${V2} -> ${V1}: ${result.requests} requests, ${result.failed} failed, worst ${result.worstMs} ms; serving after ${JSON.stringify(rolloutTimes(events))}; whole update ${updateSeconds(events)}`);
+    console.log(`rollback ${V2} -> ${V1}: ${result.requests} requests, ${result.failed} failed, worst ${result.worstMs} ms; serving after ${JSON.stringify(serving(events))}; whole update ${span(events)} s`);
     expect(result.failures).toEqual([]);
     expect(running("backend").map((c) => c.image)).toEqual([V1]);
     expect(running("training-worker").map((c) => c.image)).toEqual([V1, V1]);

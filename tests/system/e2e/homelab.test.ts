@@ -16,11 +16,12 @@ import { parse } from "yaml";
 import { Guest, ensureTestbed } from "../../../tools/testbed/testbed";
 import { ContainerFacts, containers, ok, waitHealthy } from "../../../tools/testbed/deploy/checks";
 import { Testbed, UpFailed, UpOptions, UpResult, createTestbed, destroyTestbed, ofType, up } from "../../../tools/testbed/deploy/deploy";
-import { EngineEvent, emptyDockerState } from "../../../tools/testbed/deploy/docker";
+import { emptyDockerState } from "../../../tools/testbed/deploy/docker";
 import { buildUnhealthyStandin } from "../../../tools/testbed/deploy/standins";
 import { HAPROXY_CONFIG_PATH } from "../../../renderers/rollout/haproxyConfig";
 import { PROXY_CONTAINER } from "../../../core/reservedNames";
 import { probeSummary, startProbe } from "../lib/probeLoop";
+import { serving, span } from "../lib/rolloutFigures";
 import { buildGraph } from "../../../tools/testbed/deploy/graph";
 import { PlannedStack, REPO_ROOT, STACK, STACK_DIR, assetText, installedFile, plannedGuests, planTestbed } from "../../../tools/testbed/deploy/plan";
 import { GUEST_NFT_FILE } from "../../../renderers/guestFirewall";
@@ -416,19 +417,6 @@ async function runningOf(service: string): Promise<Record<string, string>> {
   return out;
 }
 
-/** Per service (container names without their version suffix): from its first step until its health gate passed. */
-function serving(events: readonly EngineEvent[]): Record<string, string> {
-  const by = new Map<string, { start: number; ready: number }>();
-  for (const e of events) {
-    const gate = e.name.endsWith("-health-wait");
-    const key = e.name.replace(/-health-wait$/, "").replace(/-[0-9a-f]{8}$/, "");
-    const t = by.get(key) ?? { start: e.startedMs, ready: 0 };
-    by.set(key, { start: Math.min(t.start, e.startedMs), ready: gate ? Math.max(t.ready, e.endedMs) : t.ready });
-  }
-  return Object.fromEntries([...by].filter(([, t]) => t.ready).map(([k, t]) => [k, `${((t.ready - t.start) / 1000).toFixed(1)} s`]));
-}
-
-const span = (events: readonly EngineEvent[]) => (events.length ? ((Math.max(...events.map((e) => e.endedMs)) - Math.min(...events.map((e) => e.startedMs))) / 1000).toFixed(1) : "0");
 const backendProbeUrl = () => `http://${guest("core").ipv4}:8000/api/v1/status`;
 
 describe("rollouts through the guests' engines", () => {

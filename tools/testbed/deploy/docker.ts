@@ -95,7 +95,7 @@ type Json = Record<string, unknown>;
 const API = "http://docker/v1.41";
 
 /** One Engine API call; the body travels on stdin. Throws on a status outside `ok`. */
-export async function dockerApi(g: EngineHost, method: string, path: string, body?: unknown, ok: readonly number[] = [200, 201, 204, 304]): Promise<{ status: number; json: unknown }> {
+async function dockerApi(g: EngineHost, method: string, path: string, body?: unknown, ok: readonly number[] = [200, 201, 204, 304]): Promise<{ status: number; json: unknown }> {
   const data = body === undefined ? "" : JSON.stringify(body);
   const cmd = `curl -sS --unix-socket /run/docker.sock -X ${method} -H 'Content-Type: application/json' ${body === undefined ? "" : "--data-binary @-"} -w '\\n%{http_code}' ${shq(API + path)}`;
   const r = await g.exec(cmd, { stdin: data, timeoutMs: 120_000 });
@@ -109,7 +109,7 @@ export async function dockerApi(g: EngineHost, method: string, path: string, bod
 }
 
 /** Go duration as the provider takes it ("30s", "1m30s", "500ms") → nanoseconds. */
-export function durationNs(d: string): number {
+function durationNs(d: string): number {
   let ns = 0;
   for (const [, n, unit] of d.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
     ns += Number(n) * { ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 }[unit as "ms" | "s" | "m" | "h"];
@@ -119,7 +119,7 @@ export function durationNs(d: string): number {
 }
 
 /** The container's create request, translated from the recorded `docker.Container` inputs. */
-export function containerCreateBody(c: ContainerInputs, publishIp = "", argv?: readonly string[]): { body: Json; extraNetworks: { name: string; aliases: string[] }[] } {
+function containerCreateBody(c: ContainerInputs, publishIp = "", argv?: readonly string[]): { body: Json; extraNetworks: { name: string; aliases: string[] }[] } {
   const ports = (c.ports ?? []).map((p) => ({ key: `${p.internal}/${p.protocol || "tcp"}`, host: String(p.external) }));
   const networks = c.networksAdvanced ?? [];
   const hc = c.healthcheck;

@@ -81,9 +81,9 @@ const KNOWN: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Throws when `r` carries an input the harness would not apply (types it does not realize pass). */
-export function refuseUnknownInputs(r: RecordedResource, extraKnown: readonly string[] = []): void {
+export function refuseUnknownInputs(r: RecordedResource): void {
   const known = KNOWN[r.type];
-  const unknown = known ? Object.keys(r.rawInputs).filter((k) => !known.includes(k) && !extraKnown.includes(k)) : [];
+  const unknown = known ? Object.keys(r.rawInputs).filter((k) => !known.includes(k)) : [];
   if (unknown.length) throw new Error(`${r.name}: ${r.type} input(s) ${unknown.join(", ")} are not realized by this test`);
 }
 

@@ -100,20 +100,6 @@ export function buildGraph(resources: readonly RecordedResource[], only: (r: Rec
     .map((r) => ({ urn: r.urn, kind: KIND[r.type]!, resource: r, address: addressOf(r, byUrn), after: actionDeps(r.urn, new Set()) }));
 }
 
-/** Kahn's algorithm, ties broken by plan order: the sequence a one-at-a-time engine could take. */
-export function topologicalOrder(actions: readonly Action[]): Action[] {
-  const pending = new Map(actions.map((a) => [a.urn, new Set(a.after.filter((u) => actions.some((b) => b.urn === u)))]));
-  const order: Action[] = [];
-  while (pending.size) {
-    const ready = actions.find((a) => pending.get(a.urn)?.size === 0);
-    if (!ready) throw new Error(`dependency cycle among: ${[...pending.keys()].join(", ")}`);
-    order.push(ready);
-    pending.delete(ready.urn);
-    for (const deps of pending.values()) deps.delete(ready.urn);
-  }
-  return order;
-}
-
 export type Outcome = { readonly status: "changed" | "unchanged"; readonly detail?: string } | { readonly status: "skipped"; readonly detail: string };
 
 /** An update that stopped at a failed step; `outcomes` holds what ran before and beside it. */
