@@ -17,6 +17,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Prefix of a failure's message, e.g. `template`; default `testbed`. */
   label?: string;
+  /** Added to this process's environment for the child. */
+  env?: Record<string, string>;
 }
 
 /** Host-side state (SSH key, dnsmasq files, lock) lives here; it survives between runs. */
@@ -32,7 +34,7 @@ export { shq } from "../../core/shell";
  */
 export function run(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<ExecResult> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, [...args], { stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(cmd, [...args], { stdio: ["pipe", "pipe", "pipe"], ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}) });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;

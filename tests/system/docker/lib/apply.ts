@@ -7,13 +7,12 @@
  * tagged by the suite beforehand (engine.ts), and a command:local:Command runs here with its
  * interpreter and environment, when it is new or its inputs changed.
  */
-import { spawn } from "node:child_process";
 import type { RecordedResource } from "../../../../tools/mockRuntime";
 import { DockerState, EngineEvent, EngineHost, StandIn, emptyDockerState } from "../../../../tools/testbed/deploy/docker";
 import { CONTAINER, ContainerInputs, NETWORK, VOLUME, inputsHash } from "../../../../tools/testbed/deploy/dockerInputs";
 import { type Action, LOCAL_ENGINE, type Outcome } from "../../../../tools/testbed/deploy/graph";
 import { runUpdate } from "../../../../tools/testbed/deploy/update";
-import type { ExecResult } from "../../../../tools/testbed/shell";
+import { type ExecResult, run } from "../../../../tools/testbed/shell";
 import { docker, dockerStatus } from "./engine";
 
 export type { ContainerInputs, EngineEvent, StandIn };
@@ -43,17 +42,10 @@ export function emptyState(): State {
   return { docker: emptyDockerState(), commands: new Map() };
 }
 
+/** A command line on this machine, through `argv` (default bash -c), as the engine host's exec and for local commands. */
 function sh(cmd: string, opts: { stdin?: string; timeoutMs?: number; env?: Record<string, string>; argv?: readonly string[] } = {}): Promise<ExecResult> {
-  return new Promise((done) => {
-    const [program, ...flags] = opts.argv ?? ["/bin/bash", "-c"];
-    const child = spawn(program!, [...flags, cmd], { env: { ...process.env, ...opts.env }, stdio: ["pipe", "pipe", "pipe"], timeout: opts.timeoutMs ?? 15 * 60_000 });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => { stdout += c.toString(); });
-    child.stderr.on("data", (c: Buffer) => { stderr += c.toString(); });
-    child.on("close", (code) => done({ code: code ?? 1, stdout, stderr }));
-    child.stdin.end(opts.stdin ?? "");
-  });
+  const [program, ...flags] = opts.argv ?? ["/bin/bash", "-c"];
+  return run(program!, [...flags, cmd], { stdin: opts.stdin ?? "", timeoutMs: opts.timeoutMs ?? 15 * 60_000, ...(opts.env ? { env: opts.env } : {}) });
 }
 
 function localEngine(standIn: StandIn | undefined): EngineHost {
