@@ -15,7 +15,7 @@ import { runUpdate } from "../../../../tools/testbed/deploy/update";
 import { type ExecResult, run } from "../../../../tools/testbed/shell";
 import { docker, dockerStatus } from "./engine";
 
-export type { ContainerInputs, EngineEvent, StandIn };
+export type { ContainerInputs };
 export { UpFailed } from "../../../../tools/testbed/deploy/update";
 
 interface CommandInputs {
