@@ -28,6 +28,9 @@ if (stale.length > 0) {
 try {
   module.exports = require("./dist/index.js");
 } catch (e) {
-  if (!traces && e instanceof Error && !RunError.isInstance(e)) e.message += "\n(stack traces are off: set PARITY_STACK_TRACES=1 to see where this was thrown)";
+  // Checked first: RunError adds no members, so after `instanceof Error` its type guard would
+  // leave nothing (never) for the other branch.
+  const ours = RunError.isInstance(e);
+  if (!traces && !ours && e instanceof Error) e.message += "\n(stack traces are off: set PARITY_STACK_TRACES=1 to see where this was thrown)";
   throw e;
 }

@@ -8,7 +8,7 @@
 const { readFileSync } = require("node:fs");
 const { compile } = require("./esbuildTransform.js");
 
-require.extensions[".ts"] = (module, filename) => {
-  // Module#_compile: node's own loader step, what every require hook calls.
-  module._compile(compile(readFileSync(filename, "utf8"), filename).code, filename);
+require.extensions[".ts"] = (mod, filename) => {
+  // Module#_compile: node's own loader step, what every require hook calls (not in Node's types).
+  /** @type {NodeJS.Module & { _compile(code: string, filename: string): void }} */ (mod)._compile(compile(readFileSync(filename, "utf8"), filename).code, filename);
 };

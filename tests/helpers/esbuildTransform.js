@@ -3,7 +3,7 @@
 /**
  * Jest transform for the unit and system suites: TypeScript to CommonJS with esbuild, the compiler that
  * builds dist/ (tools/build.js), with the same tsconfig.json. It only strips types, as ts-jest
- * did (isolatedModules): type errors are `npm run typecheck`'s job, the step before jest.
+ * did (isolatedModules): type errors are `npm run lint`'s job (its type check), the step before jest.
  * ts-jest loaded the TypeScript compiler into every jest process; esbuild transforms a file in
  * about a millisecond. The component server (componentServer.ts) loads TypeScript through it too.
  *
