@@ -245,12 +245,27 @@ export interface RecordingEngine {
   finish(outputs: unknown): Promise<ProgramRun>;
 }
 
+// The SDK's own, kept to put back (its type declares it private).
+const sdkCallsites = (pulumi.Resource as unknown as { callsites: () => unknown[] }).callsites;
+
+/**
+ * Every resource the SDK registers carries its source position, found by capturing and parsing
+ * the whole stack (Resource.callsites sets Error.stackTraceLimit to Infinity for it, whatever
+ * the program set). The real engine keeps it for its diagnostics; this engine records none, so
+ * by default the capture is skipped: about 8% of a 300-worker plan's CPU. The emulated CLI start
+ * (bench/cliStart.ts) keeps it, as the CLI's run pays it.
+ */
+function recordSourcePositions(on: boolean): void {
+  Object.assign(pulumi.Resource, { callsites: on ? sdkCallsites : () => [] });
+}
+
 /**
  * Installs the recording mock engine for one program run (config, monitor, the SDK's feature
  * flags) without running anything: for callers that start the program their own way, like the
  * CLI-start bench that goes through the SDK's own cmd/run.
  */
-export function useRecordingEngine(opts: Omit<RunOptions, "program">): RecordingEngine {
+export function useRecordingEngine(opts: Omit<RunOptions, "program"> & { readonly sourcePositions?: boolean }): RecordingEngine {
+  recordSourcePositions(opts.sourcePositions ?? false);
   pulumi.runtime.setAllConfig(opts.config, [...(opts.secretKeys ?? [])]);
   const monitor = new RecordingMonitor({
     newResource: (args) => mockOutputs(args),

@@ -31,7 +31,7 @@ const cache = mkdtempSync(join(tmpdir(), "parity-ts-node-cache-"));
 Object.assign(process.env, { PULUMI_NODEJS_TYPESCRIPT: String(typescript), TS_NODE_CACHE_DIRECTORY: cache, PARITY_OFFLINE_PLAN: "1" });
 
 const file = readStackFile(stack, ROOT);
-const engine = useRecordingEngine({ project: file.project, stack, ...toEngineConfig(file.values) });
+const engine = useRecordingEngine({ project: file.project, stack, ...toEngineConfig(file.values), sourcePositions: true });
 
 process.on("exit", (code) => {
   rmSync(cache, { recursive: true, force: true });
