@@ -252,7 +252,7 @@ const sdkCallsites = (pulumi.Resource as unknown as { callsites: () => unknown[]
  * Every resource the SDK registers carries its source position, found by capturing and parsing
  * the whole stack (Resource.callsites sets Error.stackTraceLimit to Infinity for it, whatever
  * the program set). The real engine keeps it for its diagnostics; this engine records none, so
- * by default the capture is skipped: about 8% of a 300-worker plan's CPU. The emulated CLI start
+ * by default the capture is skipped: about 10% of a 300-worker plan's CPU. The emulated CLI start
  * (bench/cliStart.ts) keeps it, as the CLI's run pays it.
  */
 function recordSourcePositions(on: boolean): void {
