@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse } from "yaml";
@@ -16,7 +16,9 @@ import { readStackFile, toEngineConfig } from "../stackFiles";
  *
  * Cold: ts-node's cache goes to a fresh directory per run, as on a CI runner.
  * Usage: node dist/bench/cliStart.js <stack> [--ts-node]
- *   --ts-node  the former setup instead of Pulumi.yaml's: `typescript: true`, index.ts as main
+ *   --ts-node  the former setup instead of Pulumi.yaml's: `typescript: true`, index.ts as main,
+ *              and a tsconfig without `checkers` (a TypeScript 7 option the SDK's TypeScript 5
+ *              ts-node refuses), the file `runtime.options.tsconfig` would name
  */
 const ROOT = resolve(__dirname, "../..");
 
@@ -29,6 +31,19 @@ const typescript = formerSetup || project.runtime.options?.typescript !== false;
 const program = formerSetup ? "index.ts" : (project.main ?? ".");
 const cache = mkdtempSync(join(tmpdir(), "parity-ts-node-cache-"));
 Object.assign(process.env, { PULUMI_NODEJS_TYPESCRIPT: String(typescript), TS_NODE_CACHE_DIRECTORY: cache, PARITY_OFFLINE_PLAN: "1" });
+if (formerSetup) process.env["PULUMI_NODEJS_TSCONFIG_PATH"] = tsconfigForTsNode();
+
+/** dist/tsconfig.ts-node.json: tsconfig.json's compiler options but `checkers` (under dist/, so types resolve from the root's node_modules). */
+function tsconfigForTsNode(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- TypeScript is needed only by this comparison, which runs ts-node anyway
+  const ts = require("typescript") as typeof import("typescript");
+  const read = ts.readConfigFile(join(ROOT, "tsconfig.json"), (f) => ts.sys.readFile(f));
+  if (read.error) throw new Error(`tsconfig.json: ${ts.flattenDiagnosticMessageText(read.error.messageText, "\n")}`);
+  const { checkers: _lintOnly, ...compilerOptions } = (read.config as { compilerOptions: Record<string, unknown> }).compilerOptions;
+  const path = join(ROOT, "dist", "tsconfig.ts-node.json");
+  writeFileSync(path, JSON.stringify({ compilerOptions }, null, 2));
+  return path;
+}
 
 const file = readStackFile(stack, ROOT);
 const engine = useRecordingEngine({ project: file.project, stack, ...toEngineConfig(file.values), sourcePositions: true });
