@@ -14,7 +14,7 @@ import { checkUniqueness } from "./checks/uniqueness";
 import { checkWorkers } from "./checks/workers";
 import { didYouMean } from "./didYouMean";
 import type { TargetContract } from "./target";
-import { z } from "zod";
+import { z } from "./schema/zod";
 import { ContractError, Problem, keyPath } from "./problems";
 import { StackConfig, stackConfig } from "./schema/stack";
 import { describeType, problemsFromIssues } from "./zodIssues";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./schema/zod";
 import { didYouMean } from "./didYouMean";
 import { Problem, cut, keyPath } from "./problems";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod";
 import { dnsLabel, isIpv4Network, secretName } from "./primitives";
 
 /** IPv4 network in CIDR form, e.g. 10.40.0.0/16. */

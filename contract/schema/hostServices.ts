@@ -1,5 +1,5 @@
 import { GUEST_DATA_SERVICES } from "../../core/guestDataServices";
-import { z } from "zod";
+import { z } from "./zod";
 import { absolutePath, envVarName, ipv4Cidr, port, secretName } from "./primitives";
 
 /**

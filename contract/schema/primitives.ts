@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod";
 
 /** Lowercase DNS label: what hostnames, service names and Docker names have in common. */
 export const dnsLabel = z

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod";
 import { absolutePath, dnsLabel, ipv4, ipv4Cidr, memoryMb, secretName } from "./primitives";
 
 /** A physical Proxmox VE node, with the capacity the contract checks guests against. */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod";
 import { absolutePath, dnsLabel, envVarName, memoryMb, port } from "./primitives";
 import { hardeningFields } from "./hardening";
 

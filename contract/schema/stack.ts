@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod";
 import { dnsLabel, dnsName, secretName } from "./primitives";
 import { lxcHost, proxmoxSettings, sharedStorage } from "./proxmox";
 import { flow, service, workerPool } from "./services";
