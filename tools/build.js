@@ -5,6 +5,7 @@
  *   dist/index.js       the program the Pulumi CLI runs (through main.js)
  *   dist/plan.js        `npm run plan`
  *   dist/planRecord.js  whole-stack plans for the unit suite, under plain node
+ *   dist/fuzz/sampleCases.js  the unit suite's seeded contract property run, under plain node
  *   dist/bench*.js      `npm run bench` and the processes it measures
  * Packages stay in node_modules (not bundled). This only transpiles (~0.2 s): type-checking is
  * `npm test`'s first step. dist/build-info.json records a hash of every source file the
@@ -25,6 +26,7 @@ const ENTRIES = {
   index: "index.ts",
   plan: "tools/plan.ts",
   planRecord: "tools/planRecord.ts",
+  "fuzz/sampleCases": "tools/fuzz/sampleCases.ts",
   bench: "tools/bench.ts",
   "bench/loadSdk": "tools/bench/loadSdk.ts",
   "bench/cliStart": "tools/bench/cliStart.ts",
