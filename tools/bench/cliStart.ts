@@ -33,7 +33,7 @@ const cache = mkdtempSync(join(tmpdir(), "parity-ts-node-cache-"));
 Object.assign(process.env, { PULUMI_NODEJS_TYPESCRIPT: String(typescript), TS_NODE_CACHE_DIRECTORY: cache, PARITY_OFFLINE_PLAN: "1" });
 if (formerSetup) process.env["PULUMI_NODEJS_TSCONFIG_PATH"] = tsconfigForTsNode();
 
-/** dist/tsconfig.ts-node.json: tsconfig.json's compiler options but `checkers` (under dist/, so types resolve from the root's node_modules). */
+/** dist/tsconfig.ts-node.json: tsconfig.json's compiler options without `checkers` (under dist/, so types resolve from the root's node_modules). */
 function tsconfigForTsNode(): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- TypeScript is needed only by this comparison, which runs ts-node anyway
   const ts = require("typescript") as typeof import("typescript");
