@@ -16,10 +16,14 @@ const traces = process.env["PARITY_STACK_TRACES"] === "1";
 if (traces) process.setSourceMapsEnabled(true);
 else Error.stackTraceLimit = 0;
 
-const { RunError } = require("@pulumi/pulumi");
 const { staleInputs } = require("./tools/build.js");
-
 const stale = staleInputs();
+// Before anything requires the SDK: its function-serialization modules, a TypeScript compiler
+// and npm's dependency-tree library among them, then load only if something calls them.
+// tools/sdkClosure.ts says why and how.
+if (stale.length === 0) require("./dist/sdkClosureDeferred.js");
+
+const { RunError } = require("@pulumi/pulumi");
 if (stale.length > 0) {
   const shown = stale.slice(0, 5).join(", ") + (stale.length > 5 ? `, and ${stale.length - 5} more` : "");
   throw new RunError(`dist/ was not built from these sources (${shown} differ): run \`npm run build\`, then retry.`);

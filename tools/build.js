@@ -3,6 +3,7 @@
 /**
  * `npm run build` (and `npm ci`, through `prepare`): compiles Parity into dist/ with esbuild.
  *   dist/index.js       the program the Pulumi CLI runs (through main.js)
+ *   dist/sdkClosureDeferred.js  what main.js loads before the SDK (tools/sdkClosure.ts)
  *   dist/plan.js        `npm run plan`
  *   dist/planRecord.js  whole-stack plans for the unit suite, under plain node
  *   dist/fuzz/sampleCases.js  the unit suite's seeded contract property run, under plain node
@@ -25,6 +26,7 @@ const INFO = path.join(DIST, "build-info.json");
 const ENTRIES = {
   index: "index.ts",
   plan: "tools/plan.ts",
+  sdkClosureDeferred: "tools/sdkClosureDeferred.ts",
   planRecord: "tools/planRecord.ts",
   "fuzz/sampleCases": "tools/fuzz/sampleCases.ts",
   bench: "tools/bench.ts",

@@ -1,3 +1,4 @@
+import "./sdkClosureDeferred";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { join, resolve } from "node:path";

@@ -1,3 +1,4 @@
+import "../../tools/sdkClosureDeferred";
 import { appendFileSync, renameSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import * as pulumi from "@pulumi/pulumi";

@@ -1,3 +1,6 @@
+// First, as main.js does: the language host's cmd/run loads none of the deferred modules before
+// it requires the program (a unit test checks), but the mock engine below loads the SDK.
+import "../sdkClosureDeferred";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";

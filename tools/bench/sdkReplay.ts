@@ -1,3 +1,5 @@
+// Loads the SDK as the plan does (sdkClosure.ts), so the floor pays no more than the plan.
+import "../sdkClosureDeferred";
 import * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "node:fs";
 import { useRecordingEngine } from "../mockRuntime";

@@ -1,3 +1,4 @@
+import "../sdkClosureDeferred";
 import { createInterface } from "node:readline";
 import { resolve } from "node:path";
 import { runProgram } from "../mockRuntime";

@@ -1,0 +1,3 @@
+// jest's moduleNameMapper sends the SDK's require of ./closure/serializeClosure here (jest.config.js):
+// the same stand-in the plan and the CLI load (tools/sdkClosure.ts).
+module.exports = require("../../../tools/sdkClosure").standIn("runtime/closure/serializeClosure.js");
