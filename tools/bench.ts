@@ -15,7 +15,9 @@ import { readStackFile } from "./stackFiles";
  *   - the offline plan of every stack file (`npm run plan -- <stack> --json`, compiled);
  *   - a scale series generated from the homelab: 3/30/100/300 worker replicas on 3/10/10/30 nodes;
  *   - the SDK's floor for each scale plan (bench/sdkReplay.ts): the same resources registered
- *     bare under the same mock engine, without Parity's code;
+ *     bare under the same mock engine, without Parity's code; and the same with each Docker
+ *     service as its container alone (bench/containerPerService.ts), the least a worker slot
+ *     can register;
  *   - the Pulumi CLI's start of the program, emulated under the mock engine (bench/cliStart.ts),
  *     cold; `--ts-node` adds the former `typescript: true` start for comparison (slow).
  * Trials are interleaved (A B C … A B C …) after one unmeasured warm-up round, BENCH_RUNS
@@ -69,6 +71,7 @@ function main(): void {
     const floorOf = new Map<Case, Case>();
     const deferredFloorOf = new Map<Case, Case>();
     const replayOf = new Map<Case, Case>();
+    const slimReplayOf = new Map<Case, Case>();
     for (const p of plans) {
       const scale = p.cwd === scratch;
       const planFile = join(scratch, `${p.args[1]}.plan.json`);
@@ -76,6 +79,7 @@ function main(): void {
       if (scale) {
         const replay: Case = { label: "  SDK floor: same resources, no Parity code", args: [join(ROOT, "dist/bench/sdkReplay.js"), planFile, ...packages], cwd: ROOT, samples: [] };
         replayOf.set(p, replay);
+        slimReplayOf.set(p, { label: "  SDK floor, each service its container alone", args: [join(ROOT, "dist/bench/sdkReplay.js"), "--container-per-service", planFile, ...packages], cwd: ROOT, samples: [] });
       }
       const key = packages.join(" ");
       if (!floors.has(key)) {
@@ -85,12 +89,13 @@ function main(): void {
       floorOf.set(p, floors.get(key)!);
       deferredFloorOf.set(p, deferredFloors.get(key)!);
     }
-    const cases = [...[...floors.keys()].flatMap((k) => [floors.get(k)!, deferredFloors.get(k)!]), ...plans.flatMap((p) => [p, ...(replayOf.has(p) ? [replayOf.get(p)!] : [])]), ...cli];
+    const cases = [...[...floors.keys()].flatMap((k) => [floors.get(k)!, deferredFloors.get(k)!]), ...plans.flatMap((p) => [p, ...(replayOf.has(p) ? [replayOf.get(p)!, slimReplayOf.get(p)!] : [])]), ...cli];
     for (const c of cli) measure(c);
     for (let i = 0; i < RUNS; i++) for (const c of cases) c.samples.push(measure(c));
 
     console.log(`Parity bench: n=${RUNS} per row, interleaved, fresh process per trial; node ${process.version}`);
-    const cols = (xs: string[]) => `${xs[0]!.padEnd(44)}${xs.slice(1).map((x) => x.padStart(11)).join("")}`;
+    const width = Math.max(...cases.map((c) => c.label.length)) + 2;
+    const cols = (xs: string[]) => `${xs[0]!.padEnd(width)}${xs.slice(1).map((x) => x.padStart(11)).join("")}`;
     console.log(cols(["", "wall med", "wall min", "CPU med", "CPU min", "RSS MiB", "x floor", "x deferred"]));
     for (const c of cases) {
       const floor = floorOf.get(c);
@@ -119,6 +124,10 @@ function main(): void {
     // SDK alone pays for the extra resources (CPU, which waiting for a busy machine does not inflate).
     const bound = (c: Case) => cpu(s3) + cpu(replayOf.get(c)!) - cpu(replayOf.get(s3)!);
     console.log(`SDK-bound CPU (3-worker plan + the SDK floor's growth): 100 workers ${(bound(s100) / cpu(s3)).toFixed(2)}x the 3-worker plan (plan ${(cpu(s100) / cpu(s3)).toFixed(2)}x); 300 workers ${(bound(s300) / 1000).toFixed(2)} s (plan ${(cpu(s300) / 1000).toFixed(2)} s)`);
+    // The same bound had each worker slot registered nothing but its container: what folding the
+    // service component, its health gate and its edge network away could at best reach.
+    const slimBound = (c: Case) => cpu(s3) + cpu(slimReplayOf.get(c)!) - cpu(slimReplayOf.get(s3)!);
+    console.log(`  with each service its container alone: 100 workers ${(slimBound(s100) / cpu(s3)).toFixed(2)}x; 300 workers ${(slimBound(s300) / 1000).toFixed(2)} s`);
     console.log("Wall times include waiting for the CPU: on a busy machine compare the CPU columns.");
   } finally {
     rmSync(scratch, { recursive: true, force: true });

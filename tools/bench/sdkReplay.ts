@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "node:fs";
 import { useRecordingEngine } from "../mockRuntime";
 import type { Plan } from "../plan";
+import { containerPerServiceOf } from "./containerPerService";
 
 /**
  * The SDK's own floor for a plan's resources: registers the very resources a plan printed
@@ -14,11 +15,18 @@ import type { Plan } from "../plan";
  * is a lower bound on what any program registering these resources pays.
  * The bench compares each plan with it to tell Parity's cost from the SDK's.
  *
- * Usage: node dist/bench/sdkReplay.js <plan.json> <package>...
+ * `--container-per-service` replays a smaller set: each Docker service as its container alone
+ * (no DockerService component, no health-gate command, no per-service edge network), the least
+ * any design that runs a replica as a container registers. The bench uses it to tell what
+ * fewer resources per worker slot could at best gain.
+ *
+ * Usage: node dist/bench/sdkReplay.js [--container-per-service] <plan.json> <package>...
  *   <package>: the packages the plan loaded (the SDK and the providers), loaded the same way.
  */
-const [planFile, ...packages] = process.argv.slice(2);
-if (!planFile) throw new Error("usage: sdkReplay <plan.json> <package>...");
+const args = process.argv.slice(2);
+const containerPerService = args[0] === "--container-per-service";
+const [planFile, ...packages] = containerPerService ? args.slice(1) : args;
+if (!planFile) throw new Error("usage: sdkReplay [--container-per-service] <plan.json> <package>...");
 // The plan runs with stack traces off (plan.ts's stackTracesOff); the floor must too.
 Error.stackTraceLimit = 0;
 /** Provider package by the first segment of a type token. */
@@ -56,7 +64,9 @@ class BareComponent extends pulumi.ComponentResource {
   }
 }
 
-function replay(resources: Plan["resources"]): void {
+type PlannedResource = Plan["resources"][number];
+
+function replay(resources: readonly PlannedResource[]): void {
   // Resource names are unique within a plan (the recording engine refuses duplicate URNs).
   const byName = new Map<string, pulumi.Resource>();
   for (const r of resources) {
@@ -82,12 +92,13 @@ function replay(resources: Plan["resources"]): void {
 
 async function main(): Promise<void> {
   const engine = useRecordingEngine({ project: "parity", stack: plan.stack, config: {} });
+  const resources = containerPerService ? containerPerServiceOf(plan.resources) : plan.resources;
   await pulumi.runtime.runInPulumiStack(async () => {
-    replay(plan.resources);
+    replay(resources);
     return {};
   });
   const run = await engine.finish({});
-  if (run.resources.length !== plan.resources.length) throw new Error(`replayed ${run.resources.length} resources, the plan has ${plan.resources.length}`);
+  if (run.resources.length !== resources.length) throw new Error(`replayed ${run.resources.length} resources, meant ${resources.length}`);
   if (process.env["PARITY_REPORT_USAGE"] === "1") {
     const u = process.resourceUsage();
     process.stderr.write(`PARITY_USAGE ${JSON.stringify({ maxRssKb: u.maxRSS, cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000 })}\n`);
