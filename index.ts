@@ -8,8 +8,12 @@ import { stackOutputs } from "./targets/shared/outputs";
 /**
  * Parity: validate the whole stack config, derive the platform model, then let the target
  * register resources. Nothing is registered unless validation passed.
+ *
+ * The program is an async function (the Pulumi CLI calls it and awaits it; the returned object's
+ * properties are the stack outputs) because the target lets the SDK run between batches of
+ * resources (targets/shared/yieldToSdk.ts).
  */
-function main() {
+async function parity(): Promise<ReturnType<typeof stackOutputs>> {
   const stack = pulumi.getStack();
   // The offline plan runs this program under mocks with no credentials: missing `{ env }` secrets are placeholders there.
   const offlinePlan = process.env["PARITY_OFFLINE_PLAN"] === "1";
@@ -17,7 +21,8 @@ function main() {
     const config = validateStackConfig(readStackConfig(), stack);
     checkDeployEnvironment(config, process.env, stack, offlinePlan);
     const model = buildModel(config, stack);
-    targetNamed(model.target).deploy(model, { environment: process.env, offlinePlan });
+    await targetNamed(model.target).deploy(model, { environment: process.env, offlinePlan });
+    // Outputs: target, env, hosts, endpoints, dnsRecords, secrets.
     return stackOutputs(model);
   } catch (e) {
     // User mistakes get the report, not a stack trace.
@@ -26,10 +31,4 @@ function main() {
   }
 }
 
-const out = main();
-export const target = out.target;
-export const env = out.env;
-export const hosts = out.hosts;
-export const endpoints = out.endpoints;
-export const dnsRecords = out.dnsRecords;
-export const secrets = out.secrets;
+export = parity;

@@ -29,12 +29,26 @@ if (stale.length > 0) {
   throw new RunError(`dist/ was not built from these sources (${shown} differ): run \`npm run build\`, then retry.`);
 }
 
-try {
-  module.exports = require("./dist/index.js");
-} catch (e) {
+/** @param {unknown} e */
+function withTraceHint(e) {
   // Checked first: RunError adds no members, so after `instanceof Error` its type guard would
   // leave nothing (never) for the other branch.
   const ours = RunError.isInstance(e);
   if (!traces && !ours && e instanceof Error) e.message += "\n(stack traces are off: set PARITY_STACK_TRACES=1 to see where this was thrown)";
-  throw e;
+  return e;
 }
+
+/** @type {() => Promise<Record<string, unknown>>} the program: index.ts, an async function the CLI calls and awaits. */
+let program;
+try {
+  program = require("./dist/index.js");
+} catch (e) {
+  throw withTraceHint(e);
+}
+module.exports = async () => {
+  try {
+    return await program();
+  } catch (e) {
+    throw withTraceHint(e);
+  }
+};

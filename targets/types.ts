@@ -22,8 +22,11 @@ export interface TargetMocks {
  */
 export interface TargetModule extends TargetContract {
   readonly model: TargetModelPart;
-  /** Registers the stack's resources. Loads the target's provider SDK only when called. */
-  deploy(model: PlatformModel, opts: DeployOptions): void;
+  /**
+   * Registers the stack's resources, letting the SDK run between batches (shared/yieldToSdk.ts);
+   * resolves once every resource is created. Loads the target's provider SDK only when called.
+   */
+  deploy(model: PlatformModel, opts: DeployOptions): Promise<void>;
   /** Outputs of the provider resources only this target registers; absent when it uses only shared providers. */
   readonly mocks?: TargetMocks;
   /** `npm run preflight`: what a `pulumi up` on this target relies on (its API, credentials, hosts). */

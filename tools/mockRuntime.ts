@@ -201,6 +201,15 @@ class RecordingMonitor extends MockMonitor {
     return super.registerResource(req, callback);
   }
 
+  /** The stack's outputs as the SDK registered them on the stack resource (masked), once it has. */
+  stackOutputs: Record<string, unknown> | undefined;
+
+  // The SDK types the request any; it is the engine protocol's RegisterResourceOutputsRequest.
+  override registerResourceOutputs(req: { getUrn(): string; getOutputs(): { toJavaScript(): unknown } | undefined }, callback: Callback): void {
+    if (this.byUrn.get(req.getUrn())?.type === "pulumi:pulumi:Stack") this.stackOutputs = walk(req.getOutputs()?.toJavaScript() ?? {}, true).value as Record<string, unknown>;
+    super.registerResourceOutputs(req, callback);
+  }
+
   /** The engine's answer once the program is done (the SDK's cmd/run asks before it exits). */
   signalAndWaitForShutdown(_req: unknown, callback: Callback): void {
     callback(null, {});
@@ -230,9 +239,11 @@ export interface RunOptions {
 export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
   const engine = useRecordingEngine(opts);
   const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+    // As the CLI's run does: a module that exports a function (Parity's index.ts) is called and
+    // awaited, its result the stack outputs; otherwise the module's exports are.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(opts.program) as Record<string, unknown>;
-    return { ...mod };
+    const mod = require(opts.program) as Record<string, unknown> | (() => Promise<Record<string, unknown>>);
+    return typeof mod === "function" ? await mod() : { ...mod };
   });
   return engine.finish(outputs);
 }
@@ -241,6 +252,8 @@ export interface RecordingEngine {
   /** What has been registered so far. */
   readonly recorded: readonly RecordedResource[];
   readonly duplicates: readonly string[];
+  /** The outputs the program's stack registered (secrets masked); undefined until it has. */
+  stackOutputs(): Record<string, unknown> | undefined;
   /** Drains the registrations, fails on duplicate URNs, and returns the recorded run. */
   finish(outputs: unknown): Promise<ProgramRun>;
 }
@@ -279,6 +292,7 @@ export function useRecordingEngine(opts: Omit<RunOptions, "program"> & { readonl
   return {
     recorded: monitor.recorded,
     duplicates: monitor.duplicates,
+    stackOutputs: () => monitor.stackOutputs,
     async finish(outputs) {
       // Resource registrations continue after the program's module returns: drain them all.
       // eslint-disable-next-line @typescript-eslint/no-require-imports

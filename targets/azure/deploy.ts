@@ -13,6 +13,7 @@ import { ServiceBusBroker } from "../../components/azure/serviceBus";
 import { StackSecrets } from "../../components/secrets/stackSecrets";
 import { PlatformModel } from "../../model/types";
 import type { DeployOptions } from "../types";
+import { yieldToSdk } from "../shared/yieldToSdk";
 import { appInputs, envSecretName, vaultSecretName, volumeStorage } from "./appInputs";
 
 /**
@@ -20,7 +21,7 @@ import { appInputs, envSecretName, vaultSecretName, volumeStorage } from "./appI
  * App; PostgreSQL, Redis and observability on managed services; every secret in Key Vault,
  * read by a user-assigned identity whose roles exist before any app.
  */
-export function deployAzure(model: PlatformModel, opts: DeployOptions): Record<string, ContainerAppService> {
+export async function deployAzure(model: PlatformModel, opts: DeployOptions): Promise<Record<string, ContainerAppService>> {
   const az = model.azure!;
   const { location } = az;
   // With access-key Redis authentication the database's key is that secret's value on Azure.
@@ -103,6 +104,7 @@ export function deployAzure(model: PlatformModel, opts: DeployOptions): Record<s
       ...(inputs.registry ? { registry: inputs.registry } : {}),
       volumes: inputs.volumes, minReplicas: 1, maxReplicas: 1, after: [...vault.ready, ...(files?.storages ?? [])],
     });
+    await yieldToSdk();
   }
   return apps;
 }

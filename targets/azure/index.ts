@@ -7,9 +7,9 @@ import { azurePreflight } from "./preflight";
 export const azureTarget: TargetModule = {
   ...azureContract,
   model: azureModel,
-  deploy: (model, opts) => {
+  deploy: async (model, opts) => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- azure-native is large: loaded only for azure stacks
-    (require("./deploy") as typeof import("./deploy")).deployAzure(model, opts);
+    await (require("./deploy") as typeof import("./deploy")).deployAzure(model, opts);
   },
   mocks: azureMocks,
   preflight: azurePreflight,

@@ -10,12 +10,13 @@ import { containerLabels, proxyLabels } from "../shared/labels";
 import { withObservabilityConfig } from "../shared/observabilityConfig";
 import { projectRoot, withAbsoluteSourceMount } from "../shared/devSource";
 import type { DeployOptions } from "../types";
+import { yieldToSdk } from "../shared/yieldToSdk";
 
 /**
  * One Docker engine (the user's machine, or any host reachable as ssh://): the same services,
  * flows and env names as the homelab, on one host. Shared storage is a named volume.
  */
-export function deployDocker(model: PlatformModel, opts: DeployOptions): void {
+export async function deployDocker(model: PlatformModel, opts: DeployOptions): Promise<void> {
   const endpoint = model.docker!.endpoint;
   const secrets = new StackSecrets("secrets", { secrets: model.secrets, environment: opts.environment, placeholderForMissing: opts.offlinePlan });
   const engine = new DockerHost("local-docker", {
@@ -53,6 +54,7 @@ export function deployDocker(model: PlatformModel, opts: DeployOptions): void {
       { dependsOn: [...(c.sharedMount?.type === "volume" ? shared : []), ...(previous ? [previous.ready] : [])] },
     );
     if (c.pool) previousSlot.set(c.pool, service);
+    await yieldToSdk();
   }
 }
 

@@ -5,8 +5,8 @@ import { dockerModel } from "./model";
 export const dockerTarget: TargetModule = {
   ...dockerContract,
   model: dockerModel,
-  deploy: (model, opts) => {
+  deploy: async (model, opts) => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only for docker stacks
-    (require("./deploy") as typeof import("./deploy")).deployDocker(model, opts);
+    await (require("./deploy") as typeof import("./deploy")).deployDocker(model, opts);
   },
 };

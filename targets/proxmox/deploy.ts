@@ -14,6 +14,7 @@ import { envEntries } from "../shared/envEntries";
 import { containerLabels, proxyLabels } from "../shared/labels";
 import { withObservabilityConfig } from "../shared/observabilityConfig";
 import type { DeployOptions } from "../types";
+import { yieldToSdk } from "../shared/yieldToSdk";
 
 export interface ProxmoxDeployment {
   readonly hosts: Record<string, LxcHost>;
@@ -28,7 +29,7 @@ export interface ProxmoxDeployment {
  * start order does not exist in Proxmox, so services retry their dependencies (restart policies
  * and health checks), not the plan.
  */
-export function deployProxmox(model: PlatformModel, opts: DeployOptions): ProxmoxDeployment {
+export async function deployProxmox(model: PlatformModel, opts: DeployOptions): Promise<ProxmoxDeployment> {
   const px = model.proxmox!;
   const provider = new proxmox.Provider("proxmox", {
     endpoint: px.endpoint,
@@ -95,6 +96,7 @@ export function deployProxmox(model: PlatformModel, opts: DeployOptions): Proxmo
         : {}),
       proxies: model.proxies.filter((p) => p.host === h.name).map((proxy) => ({ proxy, labels: proxyLabels(model, proxy) })),
     });
+    await yieldToSdk();
   }
 
   const services: Record<string, DockerService> = {};
@@ -113,6 +115,7 @@ export function deployProxmox(model: PlatformModel, opts: DeployOptions): Proxmo
       previous ? [previous.ready] : [],
     );
     if (c.pool) previousSlot.set(c.pool, services[c.name]!);
+    await yieldToSdk();
   }
   return { hosts: Object.fromEntries(Object.entries(guests).map(([name, g]) => [name, g.lxc])), services };
 }

@@ -7,9 +7,9 @@ import { proxmoxPreflight } from "./preflight";
 export const proxmoxTarget: TargetModule = {
   ...proxmoxContract,
   model: proxmoxModel,
-  deploy: (model, opts) => {
+  deploy: async (model, opts) => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the provider SDK loads only for proxmox stacks
-    (require("./deploy") as typeof import("./deploy")).deployProxmox(model, opts);
+    await (require("./deploy") as typeof import("./deploy")).deployProxmox(model, opts);
   },
   mocks: proxmoxMocks,
   preflight: proxmoxPreflight,

@@ -54,10 +54,11 @@ const engine = useRecordingEngine({ project: file.project, stack, ...toEngineCon
 process.on("exit", (code) => {
   rmSync(cache, { recursive: true, force: true });
   const usage = process.resourceUsage();
-  const report = { maxRssKb: usage.maxRSS, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, resources: engine.recorded.length, duplicates: engine.duplicates.length };
+  const outputs = Object.keys(engine.stackOutputs() ?? {});
+  const report = { maxRssKb: usage.maxRSS, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, resources: engine.recorded.length, duplicates: engine.duplicates.length, outputs };
   writeSync(2, `PARITY_USAGE ${JSON.stringify(report)}\n`);
-  // A run that registered nothing is a broken emulation, not a fast one.
-  if (code === 0 && (engine.recorded.length < 2 || engine.duplicates.length > 0)) process.exitCode = 1;
+  // A run that registered nothing, or no stack outputs, is a broken emulation, not a fast one.
+  if (code === 0 && (engine.recorded.length < 2 || engine.duplicates.length > 0 || outputs.length === 0)) process.exitCode = 1;
 });
 
 process.argv = [process.argv[0]!, require.resolve("@pulumi/pulumi/cmd/run"), "--monitor=mock", `--project=${project.name}`, `--stack=${stack}`, "--dry-run", `--pwd=${ROOT}`, program];

@@ -5,14 +5,16 @@ import { readFileSync } from "node:fs";
 import { useRecordingEngine } from "../mockRuntime";
 import type { Plan } from "../plan";
 import { containerPerServiceOf } from "./containerPerService";
+import { yieldToSdk } from "../../targets/shared/yieldToSdk";
 
 /**
  * The SDK's own floor for a plan's resources: registers the very resources a plan printed
  * (same types, names, parents and inputs as `npm run plan -- <stack> --json` shows them), each
  * through its provider package's generated class as a program would, under the same recording
  * mock engine, with none of Parity's code: no contract, model, renderers, Output chains,
- * secrets, dependsOn or provider references. Long texts arrive as the plan's summaries, so this
- * is a lower bound on what any program registering these resources pays.
+ * secrets, dependsOn or provider references. Long texts arrive as the plan's summaries, and the
+ * SDK runs after each resource (the program yields, as Parity's targets do between batches), so
+ * this is a lower bound on what any program registering these resources pays.
  * The bench compares each plan with it to tell Parity's cost from the SDK's.
  *
  * `--container-per-service` replays a smaller set: each Docker service as its container alone
@@ -66,7 +68,7 @@ class BareComponent extends pulumi.ComponentResource {
 
 type PlannedResource = Plan["resources"][number];
 
-function replay(resources: readonly PlannedResource[]): void {
+async function replay(resources: readonly PlannedResource[]): Promise<void> {
   // Resource names are unique within a plan (the recording engine refuses duplicate URNs).
   const byName = new Map<string, pulumi.Resource>();
   for (const r of resources) {
@@ -87,6 +89,7 @@ function replay(resources: readonly PlannedResource[]): void {
       res = new BareResource(r.type, r.name, r.inputs, opts);
     }
     byName.set(r.name, res);
+    await yieldToSdk();
   }
 }
 
@@ -94,7 +97,7 @@ async function main(): Promise<void> {
   const engine = useRecordingEngine({ project: "parity", stack: plan.stack, config: {} });
   const resources = containerPerService ? containerPerServiceOf(plan.resources) : plan.resources;
   await pulumi.runtime.runInPulumiStack(async () => {
-    replay(resources);
+    await replay(resources);
     return {};
   });
   const run = await engine.finish({});

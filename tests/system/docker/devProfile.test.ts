@@ -58,7 +58,7 @@ beforeAll(async () => {
   chmodSync(project, 0o755); // the container user (1000) reads the bind-mounted source
   for (const f of ["Pulumi.yaml", `Pulumi.${STACK}.yaml`]) copyFileSync(join(ROOT, f), join(project, f));
   // The repository's real program, as the e2e test-bed project does it.
-  writeFileSync(join(project, "index.ts"), `export * from ${JSON.stringify(join(ROOT, "index"))};\n`);
+  writeFileSync(join(project, "index.ts"), `import parity from ${JSON.stringify(join(ROOT, "index"))};\nexport = parity;\n`);
   mkdirSync(join(project, "ktrdr/api"), { recursive: true, mode: 0o755 });
   writeFileSync(join(project, "ktrdr/__init__.py"), "");
   writeFileSync(join(project, "ktrdr/api/__init__.py"), "");

@@ -227,15 +227,15 @@ describe("homelab under mocks: Docker services", () => {
   });
 
   it("pulls the backend image once per worker host and lets workers share it", () => {
-    const images = homelab.byType("docker:index/remoteImage:RemoteImage").map((r) => [r.name, r.inputs["name"]]);
+    const images = homelab.byType("docker:index/remoteImage:RemoteImage").map((r) => `${r.name} ${String(r.inputs["name"])}`).sort();
     expect(images).toEqual([
-      ["core-docker-image-postgres", "postgres:16.4-bookworm"],
-      ["core-docker-image-backend", "ghcr.io/ktrdr/ktrdr-backend:5e1c2a9"],
-      ["core-docker-image-prometheus", "prom/prometheus:v2.54.1"],
-      ["core-docker-image-grafana", "grafana/grafana:11.2.0"],
-      ["core-docker-image-jaeger", "jaegertracing/all-in-one:1.60.0"],
-      ["workers-b-docker-image-backend", "ghcr.io/ktrdr/ktrdr-backend:5e1c2a9"],
-      ["core-proxy-image", "haproxy:2.6.22-bookworm"],
+      "core-docker-image-backend ghcr.io/ktrdr/ktrdr-backend:5e1c2a9",
+      "core-docker-image-grafana grafana/grafana:11.2.0",
+      "core-docker-image-jaeger jaegertracing/all-in-one:1.60.0",
+      "core-docker-image-postgres postgres:16.4-bookworm",
+      "core-docker-image-prometheus prom/prometheus:v2.54.1",
+      "core-proxy-image haproxy:2.6.22-bookworm",
+      "workers-b-docker-image-backend ghcr.io/ktrdr/ktrdr-backend:5e1c2a9",
     ]);
   });
 

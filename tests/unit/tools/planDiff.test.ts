@@ -115,12 +115,12 @@ describe("plan diff of the real homelab plan", () => {
       ((v["parity:workers"] as Record<string, unknown>[])[0]!)["replicas"] = 2;
     });
     const diff = diffPlans(snapshotOf(base.plan, base.resources), snapshotOf(head.plan, head.resources));
-    expect(diff.added.map((r) => `${r.type} ${r.name}`)).toEqual([
-      "docker:index/remoteImage:RemoteImage workers-c-docker-image-backend",
-      "docker:index/network:Network workers-c-docker-parity-homelab--backtest-worker-2--edge",
-      "parity:docker:DockerService backtest-worker-2",
-      "docker:index/container:Container backtest-worker-2-container",
+    expect(diff.added.map((r) => `${r.type} ${r.name}`).sort()).toEqual([
       "command:remote:Command backtest-worker-2-health-wait",
+      "docker:index/container:Container backtest-worker-2-container",
+      "docker:index/network:Network workers-c-docker-parity-homelab--backtest-worker-2--edge",
+      "docker:index/remoteImage:RemoteImage workers-c-docker-image-backend",
+      "parity:docker:DockerService backtest-worker-2",
     ]);
     expect(diff.removed).toEqual([]);
     // The new replica publishes 5004 on workers-c and has flows to backend and jaeger on core:

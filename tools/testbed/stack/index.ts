@@ -1,2 +1,3 @@
 // The test-bed stack runs the repository's real program: this project directory only swaps the stack file.
-export * from "../../../index";
+import parity from "../../../index";
+export = parity;
