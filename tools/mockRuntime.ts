@@ -234,7 +234,8 @@ export interface RunOptions {
 /**
  * Runs a Pulumi program in-process against a recording mock engine: no CLI, no credentials,
  * no network. Not a preview: outputs resolve to mock values so every input is concrete.
- * One run per module registry (the program registers its resources at import time).
+ * One run per module registry: a program may register its resources as it loads (a module that
+ * exports a function, as Parity's index.ts does, registers them when called).
  */
 export async function runProgram(opts: RunOptions): Promise<ProgramRun> {
   const engine = useRecordingEngine(opts);

@@ -10,10 +10,10 @@ import { makePlan, PROGRAM, stackTracesOff } from "./plan";
  * costs a fraction of what it costs inside jest. Reads one `{ request, out }` JSON per stdin
  * line, writes `{ plan, resources }` (raw inputs included) or `{ error }` as JSON to `out`, then
  * answers `done <out>` on stdout. The SDK and providers stay loaded from one plan to the next;
- * the program's bundle is loaded afresh for each (it registers its resources at import time),
- * and the recording engine is installed anew, so a plan does not depend on the plans before
- * it (tests/unit/tools/planRecord.test.ts). After a failed plan the server exits: the next
- * plan gets a fresh process.
+ * the program's bundle is loaded afresh for each (no module state carries over) and the
+ * recording engine is installed anew, so a plan does not depend on the plans before it
+ * (tests/unit/tools/planRecord.test.ts). After a failed plan the server exits: the next plan
+ * gets a fresh process.
  *
  * Usage: node dist/planRecord.js   (stdin/stdout as above)
  */

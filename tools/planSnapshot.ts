@@ -61,7 +61,7 @@ type MakePlan = (stack: string, root?: string) => Promise<{ plan: Plan; resource
 /**
  * `tsx tools/planSnapshot.ts <stack> <root>`: plans `<root>`'s program and stack file with
  * `<root>`'s own tools/plan.ts (a base checkout has its own), printing one PlanSnapshot.
- * One plan per process: the program registers its resources at import time.
+ * One plan per process: a base checkout's program may register its resources as it loads.
  */
 async function main(argv: readonly string[]): Promise<number> {
   const [stack, rootArg] = argv;

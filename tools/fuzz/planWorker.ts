@@ -8,8 +8,8 @@ import { readStackFile, toEngineConfig } from "../stackFiles";
  * Plans many configs in one process: reads JSON lines `{ id, stack, config }` (`config`: the
  * `parity:` keys without the namespace) and answers each with `{ id, ok, resources | error }`.
  * Each run is the real program under the recording mock engine, as `npm run plan` runs it; the
- * program's own modules are loaded afresh per config (it registers resources at import time),
- * the SDK and providers once.
+ * program's own modules are loaded afresh per config (no module state carries from one config to
+ * the next), the SDK and providers once.
  */
 const ROOT = resolve(__dirname, "../..");
 process.env["PARITY_OFFLINE_PLAN"] = "1";

@@ -1,8 +1,8 @@
 /**
  * Child-process entry: runs the real program on the test-bed stack under the recording mock
  * engine and prints `{ plan, resources }` as JSON (raw inputs included: the e2e test needs the
- * scripts' text and the mock secret values). A fresh process per plan because the program
- * registers its resources at import time, once per module registry.
+ * scripts' text and the mock secret values). A fresh process per plan, so no module state of
+ * one plan carries into the next.
  *
  * Usage: tsx planRunner.ts <stackDir> <stack> '<PlanEdits JSON>'
  */
