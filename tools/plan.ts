@@ -10,10 +10,18 @@ import { readStackFile, toEngineConfig } from "./stackFiles";
  * `npm run plan -- <stack> [--json]`: runs the real program offline under a recording mock
  * engine and prints what `pulumi preview` would create. No CLI, credentials or network.
  */
+/** One resource as the plan prints it (long texts summarized). */
+export interface PlannedResource {
+  readonly type: string;
+  readonly name: string;
+  readonly parent: string | null;
+  readonly inputs: Record<string, unknown>;
+}
+
 export interface Plan {
   readonly stack: string;
   readonly target: string;
-  readonly resources: readonly { type: string; name: string; parent: string | null; inputs: Record<string, unknown> }[];
+  readonly resources: readonly PlannedResource[];
   readonly env: Record<string, Record<string, string>>;
   readonly outputs: Record<string, unknown>;
 }

@@ -1,6 +1,5 @@
-import type { Plan } from "../plan";
+import type { PlannedResource } from "../plan";
 
-type PlannedResource = Plan["resources"][number];
 const SERVICE = "parity:docker:DockerService";
 const CONTAINER = "docker:index/container:Container";
 const NETWORK = "docker:index/network:Network";

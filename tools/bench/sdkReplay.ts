@@ -3,7 +3,7 @@ import "../sdkClosureDeferred";
 import * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "node:fs";
 import { useRecordingEngine } from "../mockRuntime";
-import type { Plan } from "../plan";
+import type { Plan, PlannedResource } from "../plan";
 import { containerPerServiceOf } from "./containerPerService";
 import { yieldToSdk } from "../../targets/shared/yieldToSdk";
 
@@ -65,8 +65,6 @@ class BareComponent extends pulumi.ComponentResource {
     this.registerOutputs({});
   }
 }
-
-type PlannedResource = Plan["resources"][number];
 
 async function replay(resources: readonly PlannedResource[]): Promise<void> {
   // Resource names are unique within a plan (the recording engine refuses duplicate URNs).

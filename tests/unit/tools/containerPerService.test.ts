@@ -1,6 +1,5 @@
 import { containerPerServiceOf } from "../../../tools/bench/containerPerService";
-
-type R = { type: string; name: string; parent: string | null; inputs: Record<string, unknown> };
+import type { PlannedResource as R } from "../../../tools/plan";
 const r = (type: string, name: string, parent: string | null, inputs: Record<string, unknown> = {}): R => ({ type, name, parent, inputs });
 
 describe("the bench's container-per-service reduction of a plan", () => {
